@@ -1,0 +1,6 @@
+export * from "./catalog.js";
+export * from "./config-file.js";
+export * from "./issue.js";
+export * from "./plan.js";
+export * from "./workflow.js";
+export * from "./workflow-file.js";
