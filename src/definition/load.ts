@@ -90,7 +90,10 @@ function loadUnsafe(file: string, text: string, options: LoadOptions): LoadResul
   }
   const shape = zodIssues(source, TopLevel, value);
   const steps = (value as { steps?: unknown }).steps;
-  if (Array.isArray(steps)) steps.forEach((step, index) => shape.push(...stepIssues(source, step, index)));
+  if (Array.isArray(steps))
+    steps.forEach((step, index) => {
+      shape.push(...stepIssues(source, step, index));
+    });
   if (shape.length > 0) return { issues: sortIssues(shape) };
 
   const normalized = normalize(source, value as WorkflowFile, fs);
