@@ -3,7 +3,6 @@
  * error) and every issue found. Never throws on user error; an unexpected exception inside a
  * rule is reported as an internal error issue with how to report it, not as a crash.
  */
-import { resolve } from "node:path";
 import { z } from "zod";
 import type { Issue, ModelCatalog, Workflow, WorkflowFile } from "../spec/index.js";
 import { hasErrors, WorkflowFile as WorkflowSchema } from "../spec/index.js";
@@ -131,5 +130,3 @@ export function sortIssues(issues: Issue[]): Issue[] {
       a.code.localeCompare(b.code),
   );
 }
-
-export const absolute = (file: string): string => resolve(file);
