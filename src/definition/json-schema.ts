@@ -31,7 +31,9 @@ export function compileSchema(schema: Record<string, unknown>): {
   error?: string;
 } {
   const draft07 = typeof schema.$schema === "string" && schema.$schema.includes("draft-07");
-  const ajv = draft07 ? (ajv07 ??= makeAjv(true)) : (ajv2020 ??= makeAjv(false));
+  if (draft07 && !ajv07) ajv07 = makeAjv(true);
+  if (!draft07 && !ajv2020) ajv2020 = makeAjv(false);
+  const ajv = (draft07 ? ajv07 : ajv2020)!;
   try {
     // Schemas are compiled without registering them, so two documents may share an $id.
     const { $id: _ignored, ...rest } = schema;

@@ -62,13 +62,13 @@ export const knownModels: Rule = {
       }
     for (const role of Object.values(workflow.roles)) {
       const origin = origins.roles[role.id];
-      role.models.forEach((ref, i) =>
+      role.models.forEach((ref, i) => {
         report(ref, (code, message) =>
           origin && origin.source === source
             ? at([...origin.path, "models", i], code, message)
             : at(origin?.path ?? [], code, `role '${role.id}': ${message}`),
-        ),
-      );
+        );
+      });
     }
     const raw = source.value as { defaults?: { models?: string[] } };
     (raw.defaults?.models ?? []).forEach((ref, i) =>
