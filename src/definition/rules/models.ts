@@ -14,15 +14,17 @@ const providerOf = (ref: string): string => ref.slice(0, ref.indexOf("/"));
 function modelRefs(step: Step, workflow: Workflow): Array<{ ref: string; path: PathSegment[] }> {
   const refs: Array<{ ref: string; path: PathSegment[] }> = [];
   if ("models" in step)
-    step.models.forEach((ref, i) => refs.push({ ref, path: ["steps", step.index, "models", i] }));
+    step.models.forEach((ref, i) => {
+      refs.push({ ref, path: ["steps", step.index, "models", i] });
+    });
   if (step.kind === "ensemble" && step.combine.judge)
     refs.push({ ref: step.combine.judge, path: ["steps", step.index, "combine", "judge"] });
   if (step.kind === "gate")
     step.checks.forEach((check, c) => {
       if (check.type === "judge")
-        check.models.forEach((ref, i) =>
-          refs.push({ ref, path: ["steps", step.index, "checks", c, "judge", "models", i] }),
-        );
+        check.models.forEach((ref, i) => {
+          refs.push({ ref, path: ["steps", step.index, "checks", c, "judge", "models", i] });
+        });
     });
   // Models inherited from a role or defaults point at the step; the role/defaults are checked once below.
   void workflow;
@@ -71,9 +73,9 @@ export const knownModels: Rule = {
       });
     }
     const raw = source.value as { defaults?: { models?: string[] } };
-    (raw.defaults?.models ?? []).forEach((ref, i) =>
-      report(ref, (code, message) => at(["defaults", "models", i], code, message)),
-    );
+    (raw.defaults?.models ?? []).forEach((ref, i) => {
+      report(ref, (code, message) => at(["defaults", "models", i], code, message));
+    });
     return dedupeByMessage(issues);
   },
 };
