@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { Issue, ModelCatalog, Workflow, WorkflowFile } from "../spec/index.js";
 import { hasErrors, WorkflowFile as WorkflowSchema } from "../spec/index.js";
 import { codes } from "./codes.js";
+import type { PathSegment } from "./json-path.js";
 import { type FileSystem, nodeFileSystem } from "./file-system.js";
 import { normalize } from "./normalize.js";
 import { allRules } from "./rules/index.js";
@@ -87,15 +88,19 @@ function loadUnsafe(file: string, text: string, options: LoadOptions): LoadResul
       ],
     };
   }
-  const shape = zodIssues(source, TopLevel, value);
+  const unknownFields: PathSegment[][] = [];
+  const shape = zodIssues(source, TopLevel, value, [], unknownFields);
   const steps = (value as { steps?: unknown }).steps;
   if (Array.isArray(steps))
     steps.forEach((step, index) => {
-      shape.push(...stepIssues(source, step, index));
+      shape.push(...stepIssues(source, step, index, unknownFields));
     });
-  if (shape.length > 0) return { issues: sortIssues(shape) };
+  // Unknown fields alone do not stop the semantic rules: they are dropped and the rest is checked,
+  // so a typo in one field never hides the other problems of the file.
+  if (shape.some((i) => i.code !== codes.unknownField)) return { issues: sortIssues(shape) };
+  const checked = withoutFields(value, unknownFields) as WorkflowFile;
 
-  const normalized = normalize(source, value as WorkflowFile, fs);
+  const normalized = normalize(source, checked, fs);
   const context: RuleContext = {
     workflow: normalized.workflow,
     source,
@@ -105,10 +110,21 @@ function loadUnsafe(file: string, text: string, options: LoadOptions): LoadResul
     fs,
     at: (path, code, message, severity = "error") => issueAt(source, path, code, message, { severity }),
   };
-  const issues = [...normalized.issues];
+  const issues = [...shape, ...normalized.issues];
   for (const rule of allRules) issues.push(...rule.check(context));
   const sorted = sortIssues(dedupe(issues));
   return hasErrors(sorted) ? { issues: sorted } : { workflow: normalized.workflow, issues: sorted };
+}
+
+/** A copy of `value` without the fields at `paths`. */
+function withoutFields(value: unknown, paths: PathSegment[][]): unknown {
+  const copy = structuredClone(value);
+  for (const path of paths) {
+    let parent: unknown = copy;
+    for (const segment of path.slice(0, -1)) parent = (parent as Record<string | number, unknown>)?.[segment];
+    if (parent && typeof parent === "object") delete (parent as Record<string | number, unknown>)[path[path.length - 1]!];
+  }
+  return copy;
 }
 
 function dedupe(issues: Issue[]): Issue[] {

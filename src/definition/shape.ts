@@ -67,6 +67,7 @@ export function zodIssues(
   schema: z.ZodType,
   value: unknown,
   prefix: readonly PathSegment[] = [],
+  unknownFields?: PathSegment[][],
 ): Issue[] {
   const result = schema.safeParse(value);
   if (result.success) return [];
@@ -77,6 +78,7 @@ export function zodIssues(
     if (zodIssue.code === "unrecognized_keys") {
       const known = knownKeysAt(schema, local);
       for (const key of zodIssue.keys) {
+        unknownFields?.push([...path, key]);
         issues.push(
           issueAt(
             source,
@@ -129,7 +131,12 @@ function typeName(value: unknown): string {
 }
 
 /** Check one step: its kind first, then the kind's schema. */
-export function stepIssues(source: SourceFile, step: unknown, index: number): Issue[] {
+export function stepIssues(
+  source: SourceFile,
+  step: unknown,
+  index: number,
+  unknownFields?: PathSegment[][],
+): Issue[] {
   const path: PathSegment[] = ["steps", index];
   if (typeof step !== "object" || step === null || Array.isArray(step))
     return [
@@ -156,5 +163,5 @@ export function stepIssues(source: SourceFile, step: unknown, index: number): Is
         `unknown step kind '${String(kind)}'${didYouMean(String(kind), stepKinds)}`,
       ),
     ];
-  return zodIssues(source, stepSchemas[kind as keyof typeof stepSchemas], step, path);
+  return zodIssues(source, stepSchemas[kind as keyof typeof stepSchemas], step, path, unknownFields);
 }

@@ -37,14 +37,14 @@ export const outputCount: Rule = {
   },
 };
 
-function modelStepProblems(step: Step): string[] {
+function modelStepProblems(step: Step, promptWritten: boolean): string[] {
   if (!("models" in step)) return [];
   const problems: string[] = [];
   if (step.models.length === 0 && step.routing === undefined)
     problems.push(
       `step '${step.id}' has no model: add models:, a role with models:, defaults.models, or routing: hints`,
     );
-  if (!step.prompt) problems.push(`step '${step.id}' needs a prompt: template file`);
+  if (!step.prompt && !promptWritten) problems.push(`step '${step.id}' needs a prompt: template file`);
   if (step.kind === "ensemble") {
     if (step.models.length < 2)
       problems.push(`ensemble '${step.id}' needs at least 2 models, it has ${step.models.length}`);
@@ -62,12 +62,13 @@ function modelStepProblems(step: Step): string[] {
 
 export const stepConfig: Rule = {
   name: "step-config",
-  check({ workflow, at }) {
+  check({ workflow, at, source }) {
     const issues: Issue[] = [];
+    const written = (source.value as { steps: Array<{ prompt?: unknown }> }).steps;
     for (const step of workflow.steps) {
       const here = (message: string, ...path: (string | number)[]) =>
         issues.push(at(["steps", step.index, ...path], codes.invalidStepConfig, message));
-      if (callsModels.has(step.kind)) for (const problem of modelStepProblems(step)) here(problem);
+      if (callsModels.has(step.kind)) for (const problem of modelStepProblems(step, written[step.index]?.prompt !== undefined)) here(problem);
       if (step.kind === "check" && (step.run === undefined) === (step.probe === undefined))
         here(`check '${step.id}' needs exactly one of run: (a command) or probe: (an HTTP check)`);
       if (step.kind === "check" && step.run?.expectOutput !== undefined && !validRegex(step.run.expectOutput))

@@ -1,0 +1,49 @@
+/**
+ * The CLI as a function of (argv, io), so golden tests run it in-process. Usage errors exit 2,
+ * user errors print one paragraph, internal errors say so (stack only with --debug).
+ */
+import { Command, CommanderError } from "commander";
+import { registerInit } from "./commands/init.js";
+import { registerPlan } from "./commands/plan.js";
+import { registerValidate } from "./commands/validate.js";
+import { CliError, exitCodes } from "./errors.js";
+import type { Io } from "./io.js";
+import { packageVersion } from "./package-root.js";
+
+export function buildProgram(io: Io): Command {
+  const program = new Command("quorum")
+    .description("Durable multi-model LLM workflows: validate, plan and run them from one YAML file.")
+    .version(packageVersion(), "-V, --version")
+    .option("--debug", "show stack traces for internal errors")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  registerValidate(program, io);
+  registerPlan(program, io);
+  registerInit(program, io);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+export async function runCli(argv: string[], io: Io): Promise<void> {
+  const program = buildProgram(io);
+  const debug = argv.includes("--debug");
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      io.exit(error.exitCode === 0 ? exitCodes.ok : exitCodes.usage);
+      return;
+    }
+    if (error instanceof CliError) {
+      io.err(`error: ${error.message}`);
+      io.exit(error.exitCode);
+      return;
+    }
+    const err = error as Error;
+    io.err(
+      `internal error: ${err.message}\nThis is a bug in quorum, not in your input. Please report it with the command you ran and 'quorum --version'.${debug ? `\n${err.stack}` : " Run with --debug for details."}`,
+    );
+    io.exit(exitCodes.failed);
+  }
+}

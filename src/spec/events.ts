@@ -1,0 +1,175 @@
+/**
+ * Run events (v1): a run is an append-only journal of these, never a snapshot. The engine replays them to
+ * decide what to do next, so they are immutable plain objects tagged by `type`, named by one grammar
+ * (`<subject>-<verb>`: `run-start`, `step-end`, `model-call-end`, `human-input-request`).
+ *
+ * The store is agnostic: it keeps `type`, the JSON of the whole event and a timestamp, and looks at only
+ * three optional fields — `callKey` (exactly-once lookup), `blobs` (keeps content alive for GC) and the
+ * `document-version` fields (the per-run document index). Extend the union freely; keep events small
+ * and put large content (documents, long outputs) in blobs referenced by hash.
+ */
+
+/** Any JSON value: what events, inputs and outputs may contain. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Fields every event may carry. */
+export interface EventBase {
+  /** sha256 hashes of blobs this event references; the store keeps them until the run is deleted. */
+  readonly blobs?: readonly string[];
+}
+
+/** An error as journaled: plain data, never a stack or a secret. */
+export interface EventError {
+  readonly name: string;
+  readonly message: string;
+  readonly isRetryable?: boolean;
+}
+
+/** Token usage as reported by the provider. */
+export interface EventUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cachedInputTokens?: number;
+  readonly reasoningTokens?: number;
+}
+
+export interface RunStartEvent extends EventBase {
+  readonly type: "run-start";
+  readonly workflowName: string;
+  readonly workflowHash: string;
+}
+
+export interface StepStartEvent extends EventBase {
+  readonly type: "step-start";
+  readonly stepId: string;
+  /** 1-based attempt number. */
+  readonly attempt: number;
+}
+
+export interface StepEndEvent extends EventBase {
+  readonly type: "step-end";
+  readonly stepId: string;
+  readonly attempt: number;
+  /** Small structured output of the step (large output goes in a document or blob). */
+  readonly output?: JsonValue;
+}
+
+export interface StepErrorEvent extends EventBase {
+  readonly type: "step-error";
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly error: EventError;
+  /** Whether the engine will try the step again. */
+  readonly willRetry: boolean;
+}
+
+/**
+ * A call to a model or tool is about to be made. `callKey` is a hash of the request: on resume, a call
+ * whose `-end` event is recorded under the same key is never repeated; one with only a `-start` was in
+ * flight at the crash and may run again.
+ */
+export interface ModelCallStartEvent extends EventBase {
+  readonly type: "model-call-start";
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly callKey: string;
+  readonly model: string;
+}
+
+export interface ModelCallEndEvent extends EventBase {
+  readonly type: "model-call-end";
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly callKey: string;
+  readonly model: string;
+  readonly outcome: "ok" | "error";
+  /** The recorded result (inline when small; otherwise `resultBlob`). */
+  readonly result?: JsonValue;
+  readonly resultBlob?: string;
+  readonly error?: EventError;
+  readonly usage?: EventUsage;
+  readonly costUsd?: number;
+  readonly durationMs: number;
+}
+
+export interface ToolCallStartEvent extends EventBase {
+  readonly type: "tool-call-start";
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly callKey: string;
+  readonly tool: string;
+}
+
+export interface ToolCallEndEvent extends EventBase {
+  readonly type: "tool-call-end";
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly callKey: string;
+  readonly tool: string;
+  readonly outcome: "ok" | "error";
+  readonly result?: JsonValue;
+  readonly resultBlob?: string;
+  readonly error?: EventError;
+  readonly durationMs: number;
+}
+
+/** The run needs a person: a clarification answer or an approval. Paired by `requestId`. */
+export interface HumanInputRequestEvent extends EventBase {
+  readonly type: "human-input-request";
+  readonly requestId: string;
+  readonly stepId: string;
+  readonly kind: "clarification" | "approval";
+  readonly prompt: string;
+  /** JSON Schema the response must satisfy, if any. */
+  readonly schema?: JsonValue;
+}
+
+export interface HumanInputResponseEvent extends EventBase {
+  readonly type: "human-input-response";
+  readonly requestId: string;
+  readonly response: JsonValue;
+  readonly respondedBy?: string;
+}
+
+/** A document version identifies the input versions it was made from. */
+export interface DocumentRef {
+  readonly documentId: string;
+  readonly version: number;
+}
+
+/** A new, validated version of a document; its content is the blob `blobHash`. */
+export interface DocumentVersionEvent extends EventBase {
+  readonly type: "document-version";
+  readonly documentId: string;
+  /** 1-based, per run and document. */
+  readonly version: number;
+  readonly blobHash: string;
+  readonly sizeBytes: number;
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly model?: string;
+  readonly inputVersions: readonly DocumentRef[];
+}
+
+export interface RunEndEvent extends EventBase {
+  readonly type: "run-end";
+  readonly status: "succeeded" | "failed" | "cancelled";
+  readonly error?: EventError;
+}
+
+/** Every event a run journal can hold. Switches over `type` are exhaustive. */
+export type RunEvent =
+  | RunStartEvent
+  | StepStartEvent
+  | StepEndEvent
+  | StepErrorEvent
+  | ModelCallStartEvent
+  | ModelCallEndEvent
+  | ToolCallStartEvent
+  | ToolCallEndEvent
+  | HumanInputRequestEvent
+  | HumanInputResponseEvent
+  | DocumentVersionEvent
+  | RunEndEvent;
+
+export type RunEventType = RunEvent["type"];

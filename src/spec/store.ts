@@ -1,0 +1,218 @@
+/**
+ * The durable store contract (v1): what the runtime needs to make runs survive crashes and to spread them
+ * over many workers. Types only; `src/store/sqlite` and `src/store/postgres` implement it and one
+ * conformance suite (`src/store/testing/store-contract.ts`) runs against both real engines.
+ *
+ * Why this shape:
+ * - A run is an append-only journal (`appendEvents`), never a snapshot: appends are small, replay is exact.
+ * - Optimistic concurrency (`expectedNextSeq`) instead of locks: two processes resuming the same run both
+ *   try to append; exactly one wins, the other gets `StoreConflictError` and re-reads. Leases only decide
+ *   who *should* work on a run; the sequence check is what keeps the journal correct.
+ * - Large content lives in content-addressed blobs, so events stay small and identical content is stored once.
+ * - Every timestamp is epoch milliseconds from the injected clock (`StoreOptions.now`), so tests are exact.
+ */
+import type { DocumentRef, HumanInputRequestEvent, JsonValue, RunEvent } from "./events.js";
+
+export type RunStatus = "pending" | "running" | "waiting" | "succeeded" | "failed" | "cancelled";
+
+/** Statuses a run never leaves on its own; appends to such a run are refused (it is sealed). */
+export type TerminalRunStatus = "succeeded" | "failed" | "cancelled";
+
+export interface NewRun {
+  readonly id: string;
+  readonly workflowName: string;
+  /** Hash of `definition`, computed by the caller (the same hash the plan carries). */
+  readonly workflowHash: string;
+  /** Pinned bytes of the workflow and every file it uses; stored once as a blob (`definitionHash`). */
+  readonly definition: Uint8Array;
+  readonly inputs: JsonValue;
+  /** Higher is claimed first; default 0. */
+  readonly priority?: number;
+}
+
+export interface RunRecord {
+  readonly id: string;
+  readonly workflowName: string;
+  readonly workflowHash: string;
+  /** sha256 of the pinned definition; read it with `getBlob`. */
+  readonly definitionHash: string;
+  readonly inputs: JsonValue;
+  readonly priority: number;
+  readonly status: RunStatus;
+  /** Seq the next appended event gets: the number of events in the journal. */
+  readonly nextSeq: number;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+  /** Worker holding the lease, if any (the lease may have expired: compare `leaseExpiresAtMs`). */
+  readonly leaseOwner?: string;
+  readonly leaseExpiresAtMs?: number;
+  /** A `waiting` run becomes claimable at this time (durable timers: retry-after, deadlines). */
+  readonly wakeAtMs?: number;
+}
+
+/** One journaled event with its position and time. */
+export interface JournalEntry<E = RunEvent> {
+  /** 0-based, gap-free, per run. */
+  readonly seq: number;
+  readonly atMs: number;
+  readonly event: E;
+}
+
+export interface AppendOptions {
+  /** Timestamp for every event of the batch; default the store clock. */
+  readonly atMs?: number;
+  /** Set the run status in the same transaction (e.g. `human-input-request` + `waiting`, `run-end` + `succeeded`). */
+  readonly status?: RunStatus;
+  /** Set (number) or clear (null) the wake-up time in the same transaction. */
+  readonly wakeAtMs?: number | null;
+}
+
+export interface AppendResult {
+  /** Seq of the first appended event. */
+  readonly firstSeq: number;
+  /** The run's next seq after this append: pass it as `expectedNextSeq` next time. */
+  readonly nextSeq: number;
+  readonly atMs: number;
+}
+
+export interface ListRunsQuery {
+  readonly status?: RunStatus;
+  readonly workflowName?: string;
+  /** Default 50, at most 1000. */
+  readonly limit?: number;
+  /** `nextCursor` of the previous page. */
+  readonly cursor?: string;
+}
+
+export interface RunPage {
+  /** Newest first. */
+  readonly runs: readonly RunRecord[];
+  /** Present when more runs follow. */
+  readonly nextCursor?: string;
+}
+
+/** Lineage of one document version, indexed from its `document-version` event. */
+export interface DocumentVersionRecord {
+  readonly runId: string;
+  readonly documentId: string;
+  readonly version: number;
+  readonly blobHash: string;
+  readonly sizeBytes: number;
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly model?: string;
+  readonly inputVersions: readonly DocumentRef[];
+  /** Seq of the `document-version` event. */
+  readonly seq: number;
+  readonly createdAtMs: number;
+}
+
+/** A run waiting for a person, with the requests still unanswered. */
+export interface WaitingRun {
+  readonly run: RunRecord;
+  readonly openRequests: readonly JournalEntry<HumanInputRequestEvent>[];
+}
+
+/** Why `waitForWork` returned. Every reason means "try `claimRuns` again" except `aborted`. */
+export type WakeReason = "notified" | "due" | "timeout" | "aborted";
+
+export interface OrphanBlobReport {
+  readonly blobsDeleted: number;
+  readonly bytesDeleted: number;
+}
+
+export interface StoreOptions {
+  /** Clock in epoch ms; default `Date.now`. */
+  readonly now?: () => number;
+  /** SQLite: how long to wait for a lock held by another process; default 5000. */
+  readonly busyTimeoutMs?: number;
+  /** Events larger than this are refused: put large content in a blob; default 1 MiB. */
+  readonly maxEventBytes?: number;
+  /** PostgreSQL: pool size; default 10. */
+  readonly maxConnections?: number;
+  /** PostgreSQL: connect timeout; default 5000. */
+  readonly connectTimeoutMs?: number;
+}
+
+export interface Store {
+  readonly specificationVersion: "v1";
+  readonly kind: "sqlite" | "postgres";
+  /** Where the store points, without secrets: a file path or `host:port/database`. */
+  readonly target: string;
+
+  // Runs
+  /** Creates a `pending` run. Throws `StoreConflictError` (`exists`) when the id is taken. */
+  createRun(run: NewRun): Promise<RunRecord>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  listRuns(query?: ListRunsQuery): Promise<RunPage>;
+  /**
+   * Moves a run from one of `expected` to `next`; throws `StoreConflictError` (`status`) when it is in
+   * another status, `StoreNotFoundError` when missing. Terminal statuses also clear the lease.
+   */
+  updateRunStatus(
+    runId: string,
+    expected: RunStatus | readonly RunStatus[],
+    next: RunStatus,
+    options?: { readonly wakeAtMs?: number | null },
+  ): Promise<RunRecord>;
+
+  // Journal
+  /**
+   * Appends `events` atomically at `expectedNextSeq`, `expectedNextSeq + 1`, … Throws
+   * `StoreConflictError` (`seq`) when another writer appended first, (`status`) when the run is sealed
+   * (terminal), `StoreNotFoundError` when the run does not exist.
+   */
+  appendEvents(
+    runId: string,
+    expectedNextSeq: number,
+    events: readonly RunEvent[],
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
+  /** Events with `seq >= fromSeq` (default 0), in order. */
+  readEvents(runId: string, fromSeq?: number): Promise<JournalEntry[]>;
+  /**
+   * Every event of the run carrying `callKey`, in order (index lookup). A recorded result is a
+   * `model-call-end`/`tool-call-end` among them; a lone `-start` means the call was in flight at a crash.
+   */
+  readCallEvents(runId: string, callKey: string): Promise<JournalEntry[]>;
+
+  // Blobs
+  /** Stores bytes under their sha256 (lowercase hex) and returns it; idempotent. */
+  putBlob(bytes: Uint8Array): Promise<string>;
+  getBlob(hash: string): Promise<Uint8Array | undefined>;
+
+  // Documents
+  /** Document versions of a run, by document id then version. */
+  listDocumentVersions(runId: string, documentId?: string): Promise<DocumentVersionRecord[]>;
+
+  // Work claiming
+  /**
+   * Leases up to `limit` runnable runs (pending/running, or waiting with `wakeAtMs` due) whose lease is
+   * free or expired, highest priority then oldest first. Two workers never get the same run.
+   */
+  claimRuns(workerId: string, limit: number, leaseMs: number): Promise<RunRecord[]>;
+  /** Extends leases; returns the ids still held by `workerId` (stop working on the others). */
+  heartbeat(workerId: string, runIds: readonly string[], leaseMs: number): Promise<string[]>;
+  /** Gives a lease back (e.g. the run now waits for a person); false when not held by `workerId`. */
+  releaseRun(workerId: string, runId: string): Promise<boolean>;
+  /**
+   * Resolves when there may be work: a run was created or resumed (PostgreSQL NOTIFY, SQLite in-process),
+   * a lease expired or a wake time came due, `maxWaitMs` (default 60000) passed, or `signal` aborted.
+   * Never polls while idle. Call `claimRuns` after it returns.
+   */
+  waitForWork(signal?: AbortSignal, maxWaitMs?: number): Promise<WakeReason>;
+
+  // Waits
+  /** `waiting` runs with their unanswered `human-input-request` events, oldest first. */
+  listWaitingRuns(limit?: number): Promise<WaitingRun[]>;
+
+  // Garbage collection
+  /** Deletes terminal runs last updated before `cutoff`, with their events, documents and blob refs. */
+  deleteRunsOlderThan(cutoff: Date): Promise<number>;
+  /** Deletes blobs nothing references that were stored before `olderThan` (default: one hour ago). */
+  deleteOrphanBlobs(olderThan?: Date): Promise<OrphanBlobReport>;
+
+  /** Schema version of the open database. */
+  readonly schemaVersion: number;
+  close(): Promise<void>;
+}
