@@ -2,6 +2,7 @@
 export { codes } from "./codes.js";
 export { type ConfigResult, configFileName, loadConfig } from "./config.js";
 export { formatDuration, parseDurationMs } from "./duration.js";
+export { evaluateExpression, type Lookup, truthy } from "./evaluate.js";
 export { type ParsedExpression, parseExpression } from "./expression.js";
 export { type FileSystem, memoryFileSystem, nodeFileSystem } from "./file-system.js";
 export { compileSchema, formatSchemaErrors, schemaAt } from "./json-schema.js";

@@ -1,6 +1,7 @@
 /**
  * Compile document JSON Schemas with Ajv: draft 2020-12 by default, draft-07 when the schema
- * says so. Used by the validator (is the schema itself valid?) and by the runtime (is the document?).
+ * says so. Not strict: schemas written by tools (`properties` without `type`, `example`) are
+ * accepted; the meta-schema still rejects invalid ones. Used by the validator (is the schema itself valid?) and by the runtime (is the document?).
  */
 
 import type { ValidateFunction } from "ajv";

@@ -7,8 +7,8 @@ import { z } from "zod";
 import type { Issue, ModelCatalog, Workflow, WorkflowFile } from "../spec/index.js";
 import { hasErrors, WorkflowFile as WorkflowSchema } from "../spec/index.js";
 import { codes } from "./codes.js";
-import type { PathSegment } from "./json-path.js";
 import { type FileSystem, nodeFileSystem } from "./file-system.js";
+import type { PathSegment } from "./json-path.js";
 import { normalize } from "./normalize.js";
 import { allRules } from "./rules/index.js";
 import type { RuleContext } from "./rules/rule.js";
@@ -122,7 +122,8 @@ function withoutFields(value: unknown, paths: PathSegment[][]): unknown {
   for (const path of paths) {
     let parent: unknown = copy;
     for (const segment of path.slice(0, -1)) parent = (parent as Record<string | number, unknown>)?.[segment];
-    if (parent && typeof parent === "object") delete (parent as Record<string | number, unknown>)[path[path.length - 1]!];
+    if (parent && typeof parent === "object")
+      delete (parent as Record<string | number, unknown>)[path[path.length - 1]!];
   }
   return copy;
 }

@@ -75,11 +75,17 @@ export function costUsd(usage: TokenUsage, price: ModelPrice): CallCost {
   const inputRate = picoPerToken("inputPerMTokUsd", price.inputPerMTokUsd);
   const outputRate = picoPerToken("outputPerMTokUsd", price.outputPerMTokUsd);
   const cachedRate =
-    price.cachedInputPerMTokUsd === undefined ? inputRate : picoPerToken("cachedInputPerMTokUsd", price.cachedInputPerMTokUsd);
+    price.cachedInputPerMTokUsd === undefined
+      ? inputRate
+      : picoPerToken("cachedInputPerMTokUsd", price.cachedInputPerMTokUsd);
   const writeRate =
-    price.cacheWritePerMTokUsd === undefined ? inputRate : picoPerToken("cacheWritePerMTokUsd", price.cacheWritePerMTokUsd);
+    price.cacheWritePerMTokUsd === undefined
+      ? inputRate
+      : picoPerToken("cacheWritePerMTokUsd", price.cacheWritePerMTokUsd);
   const reasoningRate =
-    price.reasoningPerMTokUsd === undefined ? outputRate : picoPerToken("reasoningPerMTokUsd", price.reasoningPerMTokUsd);
+    price.reasoningPerMTokUsd === undefined
+      ? outputRate
+      : picoPerToken("reasoningPerMTokUsd", price.reasoningPerMTokUsd);
 
   const plainInput = input - cached - cacheWrite;
   const textOutput = output - reasoning;

@@ -67,8 +67,13 @@ describe("estimate sources", () => {
       workflowStep("w"),
     ].map((draft) => estimateStep(asStep(draft), { prices: {} }).durationMs);
     expect(durations).toEqual([90_000, 300_000, 30_000, 30_000, 0, 30_000, 300_000]);
-    expect(estimateStep(asStep(approvalStep("h")), context)).toMatchObject({ durationMs: 0, source: "default" });
-    expect(estimateStep(asStep(approvalStep("h", { estimate: { durationMs: 86_400_000 } })), context)).toMatchObject({
+    expect(estimateStep(asStep(approvalStep("h")), context)).toMatchObject({
+      durationMs: 0,
+      source: "default",
+    });
+    expect(
+      estimateStep(asStep(approvalStep("h", { estimate: { durationMs: 86_400_000 } })), context),
+    ).toMatchObject({
       durationMs: 86_400_000,
       source: "step",
     });
@@ -76,7 +81,11 @@ describe("estimate sources", () => {
 
   it("spends no tokens on steps that call no model", () => {
     for (const draft of [checkStep("c"), approvalStep("h"), workflowStep("w"), gateStep("g")])
-      expect(estimateStep(asStep(draft), context)).toMatchObject({ inputTokens: 0, outputTokens: 0, unpriced: false });
+      expect(estimateStep(asStep(draft), context)).toMatchObject({
+        inputTokens: 0,
+        outputTokens: 0,
+        unpriced: false,
+      });
   });
 });
 
@@ -88,7 +97,10 @@ describe("multipliers", () => {
       inputTokens: 20_000,
       outputTokens: 15_000,
     });
-    expect(estimateStep(asStep(mapStep("m")), { prices: {} })).toMatchObject({ durationMs: 60_000, inputTokens: 2000 });
+    expect(estimateStep(asStep(mapStep("m")), { prices: {} })).toMatchObject({
+      durationMs: 60_000,
+      inputTokens: 2000,
+    });
   });
 
   it("multiplies ensemble tokens by members, at least two", () => {
@@ -101,7 +113,12 @@ describe("multipliers", () => {
 describe("cost", () => {
   it("prices with the first model and sums known costs", () => {
     const built = workflow("priced")
-      .step(modelStep("cheap", { models: [gpt, claude], estimate: { inputTokens: 1_000_000, outputTokens: 1_000_000 } }))
+      .step(
+        modelStep("cheap", {
+          models: [gpt, claude],
+          estimate: { inputTokens: 1_000_000, outputTokens: 1_000_000 },
+        }),
+      )
       .step(modelStep("strong", { models: [claude] }))
       .step(modelStep("unknown", { models: ["local/default"] }), modelStep("routed"), checkStep("tests"))
       .build();

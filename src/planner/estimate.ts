@@ -4,13 +4,7 @@
  * config that only knows durations still lets a role say how many tokens its steps use.
  */
 import type { EstimateDefaults, EstimateSource, ModelPrice, PlanContext, Step } from "../spec/index.js";
-import {
-  builtInEstimate,
-  callsModels,
-  durationMultiplier,
-  stepModels,
-  tokenMultiplier,
-} from "./defaults.js";
+import { stepProfile } from "./defaults.js";
 
 export interface StepEstimateResult {
   durationMs: number;
@@ -47,16 +41,16 @@ function sourceOf(field: Field, sources: Sources): EstimateSource {
   return "default";
 }
 
-function valueOf(field: Field, source: EstimateSource, sources: Sources): number {
+function valueFrom(field: Field, source: EstimateSource, sources: Sources): number {
   const from = source === "default" ? sources.builtIn : sources[source];
   return from?.[field] ?? 0;
 }
 
 /** Estimates a step; pure and total (odd numbers fall through to the next source, never NaN). */
 export function estimateStep(step: Step, context: PlanContext): StepEstimateResult {
-  const models = stepModels(step);
-  const model = models[0];
-  const role = "role" in step ? step.role : undefined;
+  const profile = stepProfile(step);
+  const model = profile.models[0];
+  const role = profile.role;
   // Approvals wait for people: only the step itself may say how long (config defaults describe machines).
   const human = step.kind === "approval";
   const sources: Sources = {
@@ -64,16 +58,18 @@ export function estimateStep(step: Step, context: PlanContext): StepEstimateResu
     role: human || role === undefined ? undefined : context.roleEstimates?.[role],
     model: model === undefined ? undefined : context.modelEstimates?.[model],
     config: human ? undefined : context.configEstimate,
-    builtIn: builtInEstimate(step),
+    builtIn: profile.builtIn,
   };
   const source = sourceOf("durationMs", sources);
-  const spends = callsModels(step);
-  const calls = spends ? tokenMultiplier(step) : 0;
-  const inputTokens = Math.round(valueOf("inputTokens", sourceOf("inputTokens", sources), sources) * calls);
-  const outputTokens = Math.round(valueOf("outputTokens", sourceOf("outputTokens", sources), sources) * calls);
+  const spends = profile.callsModels;
+  const calls = spends ? profile.tokenCalls : 0;
+  const inputTokens = Math.round(valueFrom("inputTokens", sourceOf("inputTokens", sources), sources) * calls);
+  const outputTokens = Math.round(
+    valueFrom("outputTokens", sourceOf("outputTokens", sources), sources) * calls,
+  );
   const price = model === undefined ? undefined : context.prices[model];
   const result: StepEstimateResult = {
-    durationMs: Math.round(valueOf("durationMs", source, sources) * durationMultiplier(step)),
+    durationMs: Math.round(valueFrom("durationMs", source, sources) * profile.durationRepeats),
     inputTokens,
     outputTokens,
     source,

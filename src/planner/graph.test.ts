@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  approvalStep,
-  arbiterStep,
-  gateStep,
-  modelStep,
-  workflow,
-} from "../testing/workflow-builder.js";
+import { approvalStep, arbiterStep, gateStep, modelStep, workflow } from "../testing/workflow-builder.js";
 import { buildGraph } from "./graph.js";
 import { plan } from "./plan.js";
 
@@ -34,7 +28,13 @@ describe("dependency graph", () => {
   it("drops an arbiter route that loops back, keeping it as a back edge", () => {
     const built = workflow("loop")
       .step(modelStep("draft", { outputs: ["doc"] }))
-      .step(arbiterStep("review", { inputs: ["doc"], routes: { revise: { steps: ["draft"] } }, default: "revise" }))
+      .step(
+        arbiterStep("review", {
+          inputs: ["doc"],
+          routes: { revise: { steps: ["draft"] } },
+          default: "revise",
+        }),
+      )
       .build();
     const graph = buildGraph(built);
     expect(graph.order).toEqual([0, 1]);

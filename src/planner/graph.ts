@@ -61,30 +61,54 @@ export function buildGraph(workflow: Workflow): DependencyGraph {
   const steps = workflow.steps;
   const byId = indexById(workflow);
   const candidates = dependencyEdges(steps, byId);
+  const loops: BackEdge[] = [];
   steps.forEach((step, from) => {
-    if (step.kind !== "arbiter") return;
-    for (const [route, target] of Object.entries(step.routes))
-      for (const id of target.steps) {
-        const to = byId.get(id);
-        if (to === undefined || to === from) continue;
-        const existing = candidates[to]!.find((edge) => edge.from === from);
-        if (existing === undefined) candidates[to]!.push({ from, to, via: "route", documents: [], routes: [route] });
-        else if (existing.routes === undefined) existing.routes = [route];
-        else if (!existing.routes.includes(route)) existing.routes.push(route);
-      }
+    switch (step.kind) {
+      case "arbiter":
+        for (const [route, target] of Object.entries(step.routes))
+          for (const to of indices(target.steps, byId)) addRouteEdge(candidates, from, to, route);
+        return;
+      case "gate":
+        for (const to of indices(step.remediate, byId))
+          loops.push({ from, to, reason: "remediate", label: "remediate" });
+        return;
+      case "approval":
+        if (step.onReject === "fail") return;
+        for (const to of indices(step.onReject.remediate, byId))
+          loops.push({ from, to, reason: "on-reject", label: "on reject" });
+        return;
+      case "model":
+      case "ensemble":
+      case "check":
+      case "map":
+      case "workflow":
+      case "agent":
+        return;
+    }
   });
   const backEdges: BackEdge[] = [];
   const { incoming, dependents } = dropCycleEdges(candidates, backEdges);
-  steps.forEach((step, from) => {
-    const back = step.kind === "gate" ? step.remediate : step.kind === "approval" ? step.onReject : "fail";
-    if (back === "fail") return;
-    const reason = step.kind === "gate" ? "remediate" : "on-reject";
-    for (const id of Array.isArray(back) ? back : back.remediate) {
-      const to = byId.get(id);
-      if (to !== undefined) backEdges.push({ from, to, reason, label: reason.replace("-", " ") });
-    }
-  });
+  for (const loop of loops) backEdges.push(loop);
   return { incoming, dependents, order: topologicalOrder(incoming, dependents), backEdges };
+}
+
+function indices(ids: readonly string[], byId: Map<string, number>): number[] {
+  const found: number[] = [];
+  for (const id of ids) {
+    const index = byId.get(id);
+    if (index !== undefined) found.push(index);
+  }
+  return found;
+}
+
+/** An arbiter route edge `from -> to`, merged into a document or `needs` edge between the same steps. */
+function addRouteEdge(candidates: DependencyEdge[][], from: number, to: number, route: string): void {
+  if (from === to) return;
+  const existing = candidates[to]!.find((edge) => edge.from === from);
+  if (existing === undefined)
+    candidates[to]!.push({ from, to, via: "route", documents: [], routes: [route] });
+  else if (existing.routes === undefined) existing.routes = [route];
+  else if (!existing.routes.includes(route)) existing.routes.push(route);
 }
 
 /** Document and `needs` edges into each step, one edge per producing step, self-edges ignored. */
@@ -154,7 +178,8 @@ function dropCycleEdges(
   const incoming = withoutLoops.map((edges) =>
     edges.filter((edge) => {
       const cycle = left.of[edge.from] === left.of[edge.to] && edge.from > edge.to;
-      if (cycle) backEdges.push({ from: edge.from, to: edge.to, reason: "cycle", label: edge.documents.join(", ") });
+      if (cycle)
+        backEdges.push({ from: edge.from, to: edge.to, reason: "cycle", label: edge.documents.join(", ") });
       return !cycle;
     }),
   );

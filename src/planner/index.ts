@@ -2,7 +2,7 @@
  * The planner: a pure function from a valid workflow to its execution plan (layers, critical
  * path, estimates), and the renderers the CLI and dashboard print it with.
  */
-export { builtInEstimate, callsModels, stepModels } from "./defaults.js";
+export { type BuiltInEstimate, type StepProfile, stepProfile } from "./defaults.js";
 export { estimateStep, type StepEstimateResult } from "./estimate.js";
 export { formatDurationMs, formatUsd } from "./format.js";
 export { type BackEdge, buildGraph, type DependencyEdge, type DependencyGraph } from "./graph.js";

@@ -1,7 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ExecutionPlan } from "../spec/index.js";
-import { approvalStep, arbiterStep, modelStep, type StepDraft, workflow } from "../testing/workflow-builder.js";
+import {
+  approvalStep,
+  arbiterStep,
+  modelStep,
+  type StepDraft,
+  workflow,
+} from "../testing/workflow-builder.js";
 import { plan } from "./plan.js";
 
 /** A random DAG: step i consumes documents of earlier steps; the file lists steps in a shuffled order. */
@@ -16,7 +22,10 @@ const randomDag = fc
       ),
       needs: fc.array(fc.integer({ min: 0, max: count - 1 }), { maxLength: count }),
       durationsMs: fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: count, maxLength: count }),
-      kinds: fc.array(fc.constantFrom("model", "approval", "arbiter"), { minLength: count, maxLength: count }),
+      kinds: fc.array(fc.constantFrom("model", "approval", "arbiter"), {
+        minLength: count,
+        maxLength: count,
+      }),
       routes: fc.array(fc.integer({ min: 0, max: count - 1 }), { minLength: count, maxLength: count }),
       order: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: count, maxLength: count }),
     }),
@@ -31,7 +40,11 @@ const randomDag = fc
       };
       // Arbiter routes may point anywhere, up or down the graph: a loop must never become a cycle.
       if (kinds[i] === "arbiter")
-        return arbiterStep(`step-${i}`, { ...fields, routes: { go: { steps: [`step-${routes[i]}`] } }, default: "go" });
+        return arbiterStep(`step-${i}`, {
+          ...fields,
+          routes: { go: { steps: [`step-${routes[i]}`] } },
+          default: "go",
+        });
       return kinds[i] === "approval" ? approvalStep(`step-${i}`, fields) : modelStep(`step-${i}`, fields);
     });
     const shuffled = steps.map((step, i) => ({ step, key: order[i]! })).sort((a, b) => a.key - b.key);

@@ -98,11 +98,17 @@ describe("plan: structure", () => {
       noPrices,
     );
     expect(result.criticalPath).toEqual({ steps: ["draft", "sign-off"], durationMs: 3 * minute });
-    expect(byId(result)["sign-off"]).toMatchObject({ durationMs: 0, estimateSource: "default", critical: true });
+    expect(byId(result)["sign-off"]).toMatchObject({
+      durationMs: 0,
+      estimateSource: "default",
+      critical: true,
+    });
   });
 
   it("marks conditional steps and hashes the source", () => {
-    const built = workflow("when").step(timed("a", 1, { when: "inputs.audience == 'b2b'" })).build();
+    const built = workflow("when")
+      .step(timed("a", 1, { when: "inputs.audience == 'b2b'" }))
+      .build();
     const result = plan(built, noPrices);
     expect(result.steps[0]!.conditional).toBe(true);
     expect(result.workflowHash).toBe(built.source.hash);
@@ -132,7 +138,12 @@ describe("plan: structure", () => {
     const steps = Array.from({ length: 10_000 }, (_, i) =>
       modelStep(`s${i}`, { inputs: i === 0 ? [] : [`d${i - 1}`], outputs: [`d${i}`] }),
     );
-    const result = plan(workflow("long").step(...steps).build(), noPrices);
+    const result = plan(
+      workflow("long")
+        .step(...steps)
+        .build(),
+      noPrices,
+    );
     expect(result.layers).toHaveLength(10_000);
     expect(result.criticalPath.steps).toHaveLength(10_000);
   });

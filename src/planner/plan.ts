@@ -23,12 +23,14 @@ export function plan(workflow: Workflow, context: PlanContext): ExecutionPlan {
   const onCriticalPath = new Array<boolean>(steps.length).fill(false);
   for (const step of timing.criticalPath) onCriticalPath[step] = true;
 
+  // Each field of a step is read once: loaded steps may not share a hidden class, so reads are slow.
+  const ids = steps.map((step) => step.id);
   const planned: PlannedStep[] = steps.map((step, i) => {
     const estimate = estimates[i]!;
     const dependsOn: string[] = [];
-    for (const edge of graph.incoming[i]!) dependsOn.push(steps[edge.from]!.id);
+    for (const edge of graph.incoming[i]!) dependsOn.push(ids[edge.from]!);
     const entry: PlannedStep = {
-      id: step.id,
+      id: ids[i]!,
       kind: step.kind,
       layer: timing.layer[i]!,
       dependsOn: dependsOn.sort(),
@@ -62,7 +64,7 @@ export function plan(workflow: Workflow, context: PlanContext): ExecutionPlan {
   estimates.forEach((estimate, i) => {
     sequentialMs += estimate.durationMs;
     if (estimate.costUsd !== undefined) costUsd += estimate.costUsd;
-    if (estimate.unpriced) unpricedSteps.push(steps[i]!.id);
+    if (estimate.unpriced) unpricedSteps.push(ids[i]!);
   });
   const parallelMs = timing.makespanMs;
   return {
@@ -70,7 +72,7 @@ export function plan(workflow: Workflow, context: PlanContext): ExecutionPlan {
     workflowHash: workflow.source.hash,
     steps: planned,
     layers,
-    criticalPath: { steps: timing.criticalPath.map((i) => steps[i]!.id), durationMs: parallelMs },
+    criticalPath: { steps: timing.criticalPath.map((i) => ids[i]!), durationMs: parallelMs },
     widestLayer,
     estimate: {
       sequentialMs,

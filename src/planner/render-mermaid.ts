@@ -86,7 +86,8 @@ export function renderPlanMermaid(plan: ExecutionPlan, workflow: Workflow): stri
   if (criticalNodes.length > 0) lines.push(`  class ${criticalNodes.join(",")} critical`);
   const conditionalNodes = members(conditional);
   if (conditionalNodes.length > 0) lines.push(`  class ${conditionalNodes.join(",")} conditional`);
-  if (criticalLinks.length > 0) lines.push(`  linkStyle ${criticalLinks.join(",")} stroke:#d33,stroke-width:3px`);
+  if (criticalLinks.length > 0)
+    lines.push(`  linkStyle ${criticalLinks.join(",")} stroke:#d33,stroke-width:3px`);
   return `${lines.join("\n")}\n`;
 }
 

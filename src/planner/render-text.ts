@@ -4,7 +4,7 @@
  * golden file.
  */
 import type { EstimateSource, ExecutionPlan, PlannedStep, Workflow } from "../spec/index.js";
-import { callsModels } from "./defaults.js";
+import { stepProfile } from "./defaults.js";
 import { formatDurationMs, formatList, formatSpeedup, formatUsd, plural } from "./format.js";
 import { indexById } from "./graph.js";
 
@@ -15,10 +15,10 @@ export function renderPlanText(plan: ExecutionPlan, workflow: Workflow): string 
   const byId = indexById(workflow);
   const spends = (step: PlannedStep): boolean => {
     const index = byId.get(step.id);
-    return index !== undefined && callsModels(workflow.steps[index]!);
+    return index !== undefined && stepProfile(workflow.steps[index]!).callsModels;
   };
   const lines: string[] = [];
-  const { widestLayer, estimate } = plan;
+  const { widestLayer } = plan;
   lines.push(
     `Plan for ${plan.workflow}: ${plural(plan.steps.length, "step")} in ${plural(plan.layers.length, "layer")}` +
       ` (widest: layer ${widestLayer.index + 1}, ${plural(widestLayer.width, "step")})`,

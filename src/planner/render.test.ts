@@ -26,9 +26,27 @@ const context: PlanContext = {
 };
 
 const strategy = workflow("strategy-document")
-  .step(modelStep("discovery", { models: [gpt], outputs: ["discovery-notes"], estimate: { durationMs: 600_000 } }))
-  .step(agentStep("market-research", { models: ["local/qwen"], inputs: ["discovery-notes"], outputs: ["market"] }))
-  .step(modelStep("requirements", { models: [claude], inputs: ["discovery-notes"], outputs: ["requirements-doc"] }))
+  .step(
+    modelStep("discovery", {
+      models: [gpt],
+      outputs: ["discovery-notes"],
+      estimate: { durationMs: 600_000 },
+    }),
+  )
+  .step(
+    agentStep("market-research", {
+      models: ["local/qwen"],
+      inputs: ["discovery-notes"],
+      outputs: ["market"],
+    }),
+  )
+  .step(
+    modelStep("requirements", {
+      models: [claude],
+      inputs: ["discovery-notes"],
+      outputs: ["requirements-doc"],
+    }),
+  )
   .step(
     ensembleStep("architecture", {
       role: "architect",
@@ -137,7 +155,9 @@ describe("renderPlanMermaid", () => {
   });
 
   it("makes node ids safe and unique", () => {
-    const built = workflow("ids").step(modelStep("end"), modelStep("a-b"), modelStep("a_b"), modelStep("x\"y")).build();
+    const built = workflow("ids")
+      .step(modelStep("end"), modelStep("a-b"), modelStep("a_b"), modelStep('x"y'))
+      .build();
     expect(mermaidIds(built.steps)).toEqual(["s_end", "s_a_b", "s_a_b_2", "s_x_y"]);
     expect(renderPlanMermaid(plan(built, { prices: {} }), built)).toContain('s_x_y["x#34;y<br/>model"]');
   });

@@ -45,11 +45,18 @@ export function schedule(graph: DependencyGraph, durationsMs: readonly number[])
   for (let k = graph.order.length - 1; k >= 0; k--) {
     const step = graph.order[k]!;
     let finish = makespanMs;
-    for (const next of graph.dependents[step]!) finish = Math.min(finish, latestEnd[next]! - durationsMs[next]!);
+    for (const next of graph.dependents[step]!)
+      finish = Math.min(finish, latestEnd[next]! - durationsMs[next]!);
     latestEnd[step] = finish;
     slackMs[step] = finish - end[step]!;
   }
-  return { layer, earliestStartMs: start, slackMs, criticalPath: criticalPath(graph, start, end, makespanMs), makespanMs };
+  return {
+    layer,
+    earliestStartMs: start,
+    slackMs,
+    criticalPath: criticalPath(graph, start, end, makespanMs),
+    makespanMs,
+  };
 }
 
 function criticalPath(

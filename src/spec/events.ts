@@ -61,6 +61,8 @@ export interface StepErrorEvent extends EventBase {
   readonly error: EventError;
   /** Whether the engine will try the step again. */
   readonly willRetry: boolean;
+  /** When the retry may start (epoch ms), chosen by the runtime with backoff and jitter. */
+  readonly retryAtMs?: number;
 }
 
 /**
@@ -157,6 +159,27 @@ export interface RunEndEvent extends EventBase {
   readonly error?: EventError;
 }
 
+/** A step will not run: its `when:` is false, or an input it needs was never produced. */
+export interface StepSkipEvent extends EventBase {
+  readonly type: "step-skip";
+  readonly stepId: string;
+  readonly reason: string;
+}
+
+/**
+ * A gate failed or an approval was rejected: `targets` and everything downstream of them run again
+ * in a new round, the targets with `feedback` in their prompt.
+ */
+export interface RemediationEvent extends EventBase {
+  readonly type: "remediation";
+  /** The gate or approval step that asked for it. */
+  readonly stepId: string;
+  /** The requester's round when it asked. */
+  readonly round: number;
+  readonly targets: readonly string[];
+  readonly feedback: readonly string[];
+}
+
 /** Every event a run journal can hold. Switches over `type` are exhaustive. */
 export type RunEvent =
   | RunStartEvent
@@ -170,6 +193,8 @@ export type RunEvent =
   | HumanInputRequestEvent
   | HumanInputResponseEvent
   | DocumentVersionEvent
+  | StepSkipEvent
+  | RemediationEvent
   | RunEndEvent;
 
 export type RunEventType = RunEvent["type"];

@@ -1,2 +1,4 @@
 /** Test helpers shipped with the library (`quorum/testing`). */
+
+export * from "./fake-provider/index.js";
 export * from "./workflow-builder.js";

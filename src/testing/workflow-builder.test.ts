@@ -25,9 +25,11 @@ describe("workflow builder", () => {
     ]);
     expect(built.documents["doc-a"]).toEqual({ id: "doc-a", format: "markdown", sensitive: false });
     expect(built.source.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(workflow("demo").step(modelStep("a", { outputs: ["doc-a"] })).build().source.hash).not.toBe(
-      built.source.hash,
-    );
+    expect(
+      workflow("demo")
+        .step(modelStep("a", { outputs: ["doc-a"] }))
+        .build().source.hash,
+    ).not.toBe(built.source.hash);
   });
 
   it("fills every required field of every kind with the loader's defaults", () => {
@@ -42,14 +44,19 @@ describe("workflow builder", () => {
       workflowStep("w"),
       agentStep("t"),
     ];
-    const built = workflow("kinds").step(...drafts).build();
+    const built = workflow("kinds")
+      .step(...drafts)
+      .build();
     expect(built.steps.map((s) => s.kind)).toEqual([...stepKinds]);
-    for (const step of built.steps) expect(step).toMatchObject({ inputs: [], outputs: [], needs: [], retries: 1, estimate: {} });
+    for (const step of built.steps)
+      expect(step).toMatchObject({ inputs: [], outputs: [], needs: [], retries: 1, estimate: {} });
     expect(built.steps[6]).toMatchObject({ concurrency: 4, onItemError: "collect" });
   });
 
   it("is immutable: a shared base is not changed by what a test adds", () => {
-    const base = workflow("base").role("writer", { models: ["openai/gpt-4o-mini"] }).document("brief", { format: "json" });
+    const base = workflow("base")
+      .role("writer", { models: ["openai/gpt-4o-mini"] })
+      .document("brief", { format: "json" });
     const one = base.step(modelStep("a")).build();
     const two = base.input("topic").tool("search").with({ description: "d" }).build();
     expect(one.steps).toHaveLength(1);

@@ -20,8 +20,8 @@ import type {
   Step,
   StepCommon,
   ToolSpec,
-  WorkflowCallStep,
   Workflow,
+  WorkflowCallStep,
 } from "../spec/index.js";
 
 /** A step before `build()` numbers it. */
@@ -135,7 +135,9 @@ function builder(state: State): WorkflowBuilder {
     role: (id, fields = {}) =>
       next({ roles: { ...state.roles, [id]: { id, instructions: "", models: [], tools: [], ...fields } } }),
     document: (id, fields = {}) =>
-      next({ documents: { ...state.documents, [id]: { id, format: "markdown", sensitive: false, ...fields } } }),
+      next({
+        documents: { ...state.documents, [id]: { id, format: "markdown", sensitive: false, ...fields } },
+      }),
     input: (id, fields = {}) =>
       next({ inputs: { ...state.inputs, [id]: { id, type: "string", required: true, ...fields } } }),
     tool: (id, fields = {}) => next({ tools: { ...state.tools, [id]: { id, ...fields } } }),

@@ -5,8 +5,8 @@
 //
 // Without SMOKE_BASE_URL it checks the runtime and a local HTTP round-trip (so the example runs
 // anywhere). With SMOKE_BASE_URL=http://host:port it also checks the deployed service.
-import { createServer } from "node:http";
 import { once } from "node:events";
+import { createServer } from "node:http";
 
 const checks = [];
 const check = (name, fn) => checks.push({ name, fn });
@@ -27,7 +27,8 @@ check("local HTTP round-trip answers within 2 s", async () => {
     const { port } = server.address();
     const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) });
     const body = await response.json();
-    if (response.status !== 200 || body.status !== "ok") throw new Error(`got ${response.status} ${JSON.stringify(body)}`);
+    if (response.status !== 200 || body.status !== "ok")
+      throw new Error(`got ${response.status} ${JSON.stringify(body)}`);
   } finally {
     server.close();
   }

@@ -1,5 +1,5 @@
 /** `quorum init [dir]`: copy the starter project (config, one workflow, prompts, schemas). */
-import { cpSync, existsSync, readdirSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, renameSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { CliError, exitCodes } from "../errors.js";
@@ -21,7 +21,9 @@ export function registerInit(program: Command, io: Io): void {
     .option("--json", "print the created files as JSON")
     .action((dir: string, options: { force?: boolean; json?: boolean }) => {
       const template = join(packageRoot(), "templates", "init");
-      const files = listFiles(template).sort();
+      const files = listFiles(template)
+        .map((f) => (f === "gitignore" ? ".gitignore" : f))
+        .sort();
       const target = resolve(dir);
       const clashes = files.filter((f) => existsSync(join(target, f)));
       if (clashes.length > 0 && !options.force)
@@ -29,6 +31,9 @@ export function registerInit(program: Command, io: Io): void {
           `${dir} already has ${clashes.slice(0, 3).join(", ")}${clashes.length > 3 ? ` and ${clashes.length - 3} more` : ""}; nothing was written. Use another directory, or --force to overwrite.`,
         );
       cpSync(template, target, { recursive: true, force: true });
+      // npm never publishes files named .gitignore, so the template ships it as `gitignore`.
+      if (existsSync(join(target, "gitignore")))
+        renameSync(join(target, "gitignore"), join(target, ".gitignore"));
       if (options.json) io.out(JSON.stringify({ directory: target, files }, null, 2));
       else {
         io.out(`Created a quorum project in ${dir}:`);

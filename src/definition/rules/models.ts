@@ -90,11 +90,31 @@ export const privacy: Rule = {
   check({ workflow, catalog, at }) {
     const issues: Issue[] = [];
     for (const step of workflow.steps) {
+      if (step.kind === "gate") {
+        const sensitiveInput = step.inputs.find((d) => workflow.documents[d]?.sensitive);
+        step.checks.forEach((check, i) => {
+          if (check.type !== "judge" || !sensitiveInput) return;
+          const hosted = check.models.filter((ref) => catalog.providers[providerOf(ref)]?.local === false);
+          if (hosted.length > 0)
+            issues.push(
+              at(
+                ["steps", step.index, "checks", i, "judge", "models"],
+                codes.invalidStepConfig,
+                `gate '${step.id}' would send sensitive document '${sensitiveInput}' to hosted judge ${hosted.map((h) => `'${h}'`).join(", ")}; use a local judge model`,
+              ),
+            );
+        });
+        continue;
+      }
       if (!("models" in step)) continue;
       const sensitiveDocs = [...step.inputs, ...step.outputs].filter((d) => workflow.documents[d]?.sensitive);
       const sensitive = step.routing?.privacy === "sensitive" || sensitiveDocs.length > 0;
       if (!sensitive) continue;
-      const hosted = step.models.filter((ref) => catalog.providers[providerOf(ref)]?.local === false);
+      const refs = [
+        ...step.models,
+        ...(step.kind === "ensemble" && step.combine.judge ? [step.combine.judge] : []),
+      ];
+      const hosted = refs.filter((ref) => catalog.providers[providerOf(ref)]?.local === false);
       if (hosted.length === 0) continue;
       const why =
         sensitiveDocs.length > 0

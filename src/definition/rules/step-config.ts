@@ -68,7 +68,9 @@ export const stepConfig: Rule = {
     for (const step of workflow.steps) {
       const here = (message: string, ...path: (string | number)[]) =>
         issues.push(at(["steps", step.index, ...path], codes.invalidStepConfig, message));
-      if (callsModels.has(step.kind)) for (const problem of modelStepProblems(step, written[step.index]?.prompt !== undefined)) here(problem);
+      if (callsModels.has(step.kind))
+        for (const problem of modelStepProblems(step, written[step.index]?.prompt !== undefined))
+          here(problem);
       if (step.kind === "check" && (step.run === undefined) === (step.probe === undefined))
         here(`check '${step.id}' needs exactly one of run: (a command) or probe: (an HTTP check)`);
       if (step.kind === "check" && step.run?.expectOutput !== undefined && !validRegex(step.run.expectOutput))

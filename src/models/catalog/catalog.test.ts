@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   additionsFromConfig,
@@ -6,9 +7,9 @@ import {
   lookupModel,
   mergeCatalog,
   parseModelRef,
+  pricesCheckedOn,
   pricesOf,
   priceTable,
-  pricesCheckedOn,
   providerPresets,
 } from "./index.js";
 
@@ -45,7 +46,10 @@ describe("provider presets", () => {
       if (p.kind !== "local") expect(p.baseURL, p.id).toMatch(/^https?:\/\/[^/]+/);
     }
     expect(providerPresets.ollama.baseURL).toBe("http://localhost:11434/v1");
-    expect(apiKeyEnvNames(providerPresets.google)).toEqual(["GEMINI_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY"]);
+    expect(apiKeyEnvNames(providerPresets.google)).toEqual([
+      "GEMINI_API_KEY",
+      "GOOGLE_GENERATIVE_AI_API_KEY",
+    ]);
   });
 
   it("is plain, frozen data", () => {
@@ -70,7 +74,8 @@ describe("price table", () => {
         expect(price.cachedInputPerMTokUsd, ref).toBeLessThan(price.inputPerMTokUsd);
       if (price.cacheWritePerMTokUsd !== undefined)
         expect(price.cacheWritePerMTokUsd, ref).toBeGreaterThanOrEqual(price.inputPerMTokUsd);
-      if (providerPresets[parseModelRef(ref).provider as "ollama"].local) expect(price.inputPerMTokUsd).toBe(0);
+      if (providerPresets[parseModelRef(ref).provider as "ollama"].local)
+        expect(price.inputPerMTokUsd).toBe(0);
     }
   });
 
@@ -149,7 +154,12 @@ describe("mergeCatalog", () => {
     const merged = mergeCatalog(builtinCatalog(), {
       providers: { corp: { baseURL: "https://llm.corp/v1", apiKeyEnv: "CORP_KEY" } },
     });
-    expect(merged.providers.corp).toMatchObject({ kind: "openai-compatible", local: false, openModelSet: true, apiKeyRequired: true });
+    expect(merged.providers.corp).toMatchObject({
+      kind: "openai-compatible",
+      local: false,
+      openModelSet: true,
+      apiKeyRequired: true,
+    });
   });
 
   it("replaces a price wholesale and drops the stale long-context tier", () => {
@@ -170,17 +180,26 @@ describe("mergeCatalog", () => {
   });
 
   it("refuses an unknown preset by name", () => {
-    expect(() => mergeCatalog(builtinCatalog(), { providers: { x: { preset: "olama" } } })).toThrow(/unknown preset 'olama'/);
+    expect(() => mergeCatalog(builtinCatalog(), { providers: { x: { preset: "olama" } } })).toThrow(
+      /unknown preset 'olama'/,
+    );
   });
 
   it("reads the config file's shape", () => {
     const additions = additionsFromConfig({
       providers: { gpu: { preset: "vllm", baseURL: "http://gpu:8000/v1" } },
-      models: { "gpu/qwen": { price: { input: 0, output: 0 } }, "openai/gpt-4o": { price: { input: 2, output: 8, cachedInput: 1 } } },
+      models: {
+        "gpu/qwen": { price: { input: 0, output: 0 } },
+        "openai/gpt-4o": { price: { input: 2, output: 8, cachedInput: 1 } },
+      },
     });
     const merged = mergeCatalog(builtinCatalog(), additions);
     expect(merged.providers.gpu?.local).toBe(true);
-    expect(merged.models["openai/gpt-4o"]!.price).toEqual({ inputPerMTokUsd: 2, outputPerMTokUsd: 8, cachedInputPerMTokUsd: 1 });
+    expect(merged.models["openai/gpt-4o"]!.price).toEqual({
+      inputPerMTokUsd: 2,
+      outputPerMTokUsd: 8,
+      cachedInputPerMTokUsd: 1,
+    });
     expect(pricesOf(merged)["gpu/qwen"]).toEqual({ inputPerMTokUsd: 0, outputPerMTokUsd: 0 });
   });
 });
@@ -188,10 +207,22 @@ describe("mergeCatalog", () => {
 describe("lookupModel", () => {
   const catalog = builtinCatalog();
   it("prices an unlisted local model at 0", () => {
-    expect(lookupModel(catalog, "ollama/phi4:latest")?.price).toEqual({ inputPerMTokUsd: 0, outputPerMTokUsd: 0 });
+    expect(lookupModel(catalog, "ollama/phi4:latest")?.price).toEqual({
+      inputPerMTokUsd: 0,
+      outputPerMTokUsd: 0,
+    });
     expect(lookupModel(catalog, "local/models/tiny.gguf")?.price?.outputPerMTokUsd).toBe(0);
   });
   it("knows nothing of unlisted hosted models", () => {
     expect(lookupModel(catalog, "openrouter/some/new-model")).toBeUndefined();
+  });
+});
+
+describe("docs/models.md", () => {
+  const doc = readFileSync(new URL("../../../docs/models.md", import.meta.url), "utf8");
+  it("lists every built-in provider and model, and the check date", () => {
+    for (const id of Object.keys(providerPresets)) expect(doc, id).toContain(`| \`${id}\` |`);
+    for (const ref of Object.keys(priceTable)) expect(doc, ref).toContain(`| \`${ref}\` |`);
+    expect(doc).toContain(pricesCheckedOn);
   });
 });

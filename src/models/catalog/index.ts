@@ -9,8 +9,8 @@ export {
   lookupModel,
   type ModelAddition,
   mergeCatalog,
-  pricesOf,
   type ProviderAddition,
+  pricesOf,
   type QuorumCatalog,
 } from "./catalog.js";
 export { additionsFromConfig, priceFromConfig } from "./from-config.js";

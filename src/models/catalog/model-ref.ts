@@ -13,7 +13,9 @@ export interface ModelRefParts {
 export function parseModelRef(ref: string): ModelRefParts {
   const slash = ref.indexOf("/");
   if (slash <= 0 || slash === ref.length - 1)
-    throw new TypeError(`'${ref}' is not a model reference: expected 'provider/model', e.g. openai/gpt-4o-mini`);
+    throw new TypeError(
+      `'${ref}' is not a model reference: expected 'provider/model', e.g. openai/gpt-4o-mini`,
+    );
   return { provider: ref.slice(0, slash), model: ref.slice(slash + 1) };
 }
 

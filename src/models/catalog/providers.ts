@@ -69,9 +69,15 @@ const presets = {
   ),
   groq: hosted("Groq", "openai-compatible", "https://api.groq.com/openai/v1", "GROQ_API_KEY"),
   // Aggregators and large hosts list hundreds of models that change weekly: unknown ids are normal.
-  openrouter: hosted("OpenRouter", "openai-compatible", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", {
-    openModelSet: true,
-  }),
+  openrouter: hosted(
+    "OpenRouter",
+    "openai-compatible",
+    "https://openrouter.ai/api/v1",
+    "OPENROUTER_API_KEY",
+    {
+      openModelSet: true,
+    },
+  ),
   together: hosted("Together AI", "openai-compatible", "https://api.together.xyz/v1", "TOGETHER_API_KEY", {
     openModelSet: true,
     apiKeyEnvAliases: ["TOGETHER_AI_API_KEY"],
@@ -109,10 +115,9 @@ export type BuiltinProviderId = keyof typeof presets;
 
 /** Every built-in preset keyed by id, as plain data (safe to `JSON.stringify` for docs). */
 export const providerPresets: Readonly<Record<BuiltinProviderId, ProviderPreset>> = Object.freeze(
-  Object.fromEntries(Object.entries(presets).map(([id, preset]) => [id, Object.freeze({ id, ...preset })])) as Record<
-    BuiltinProviderId,
-    ProviderPreset
-  >,
+  Object.fromEntries(
+    Object.entries(presets).map(([id, preset]) => [id, Object.freeze({ id, ...preset })]),
+  ) as Record<BuiltinProviderId, ProviderPreset>,
 );
 
 /** The preset for an id, or undefined for a name quorum does not know. */

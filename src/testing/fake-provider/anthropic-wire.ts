@@ -10,7 +10,7 @@
  * the older `output_format` beta, or a forced tool named `json`; all three are honoured.
  */
 import type { TokenUsage } from "../../models/cost.js";
-import type { JsonSchema } from "./example-from-schema.js";
+import type { JsonSchema } from "../../models/dry-run/example-from-schema.js";
 import { type Content, chunkText, type ResponseContext, type SseEvent, type WireAdapter } from "./wire.js";
 
 const errorTypes: Record<number, string> = {
@@ -45,7 +45,12 @@ function stopReason(content: Content): string {
 
 function blocks(context: ResponseContext, content: Content): unknown[] {
   if (content.kind === "text") return [{ type: "text", text: content.text }];
-  return content.calls.map((call, i) => ({ type: "tool_use", id: toolUseId(context, i), name: call.name, input: call.input }));
+  return content.calls.map((call, i) => ({
+    type: "tool_use",
+    id: toolUseId(context, i),
+    name: call.name,
+    input: call.input,
+  }));
 }
 
 const event = (type: string, payload: Record<string, unknown> = {}): SseEvent => ({
@@ -66,7 +71,8 @@ export const anthropicWire: WireAdapter = {
     const choice = body.tool_choice as { type?: string; name?: string } | undefined;
     const jsonTool = tools.find((tool) => tool.name === "json");
     const forced = choice?.type === "any" || (choice?.type === "tool" && choice.name === "json");
-    if (jsonTool && (forced || tools.length === 1)) return { schema: jsonTool.input_schema ?? {}, via: "json-tool" };
+    if (jsonTool && (forced || tools.length === 1))
+      return { schema: jsonTool.input_schema ?? {}, via: "json-tool" };
     return undefined;
   },
 
@@ -100,7 +106,10 @@ export const anthropicWire: WireAdapter = {
     };
     const events = [event("message_start", { message })];
     if (content.kind === "text") {
-      events.push(event("content_block_start", { index: 0, content_block: { type: "text", text: "" } }), event("ping"));
+      events.push(
+        event("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
+        event("ping"),
+      );
       for (const piece of chunkText(content.text, options.chunkChars))
         events.push(event("content_block_delta", { index: 0, delta: { type: "text_delta", text: piece } }));
       events.push(event("content_block_stop", { index: 0 }));
@@ -109,18 +118,29 @@ export const anthropicWire: WireAdapter = {
         const block = { type: "tool_use", id: toolUseId(context, index), name: call.name, input: {} };
         events.push(event("content_block_start", { index, content_block: block }));
         for (const piece of chunkText(JSON.stringify(call.input), options.chunkChars))
-          events.push(event("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: piece } }));
+          events.push(
+            event("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: piece } }),
+          );
         events.push(event("content_block_stop", { index }));
       });
     events.push(
-      event("message_delta", { delta: { stop_reason: stopReason(content), stop_sequence: null }, usage: usageBody(usage) }),
+      event("message_delta", {
+        delta: { stop_reason: stopReason(content), stop_sequence: null },
+        usage: usageBody(usage),
+      }),
       event("message_stop"),
     );
     return events;
   },
 
   errorBody(status, errorType, message) {
-    return { type: "error", error: { type: errorType ?? errorTypes[status] ?? (status >= 500 ? "api_error" : "invalid_request_error"), message } };
+    return {
+      type: "error",
+      error: {
+        type: errorType ?? errorTypes[status] ?? (status >= 500 ? "api_error" : "invalid_request_error"),
+        message,
+      },
+    };
   },
 
   errorEvent(errorType, message) {

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeProvider, readSse, reply, startFakeProvider } from "./index.js";
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are inspected loosely in assertions
+type Json = any;
+const json = (response: Response): Promise<Json> => response.json();
+
 let fake: FakeProvider;
 beforeAll(async () => {
   fake = await startFakeProvider();
@@ -28,16 +32,20 @@ describe("scripted faults", () => {
   it("waits latencyMs before answering", async () => {
     fake.script(reply.text("slow", { latencyMs: 150 }));
     const start = performance.now();
-    await (await chat()).json();
+    await json(await chat());
     expect(performance.now() - start).toBeGreaterThanOrEqual(140);
   });
 
   it("announces Retry-After in seconds, milliseconds or as an HTTP date", async () => {
     const date = new Date(Date.now() + 5_000);
-    fake.script(reply.rateLimited({ retryAfterSeconds: 2 }), reply.rateLimited({ retryAfterMs: 750 }), reply.rateLimited({ retryAfterDate: date }));
+    fake.script(
+      reply.rateLimited({ retryAfterSeconds: 2 }),
+      reply.rateLimited({ retryAfterMs: 750 }),
+      reply.rateLimited({ retryAfterDate: date }),
+    );
     const seconds = await chat();
     expect([seconds.status, seconds.headers.get("retry-after")]).toEqual([429, "2"]);
-    expect((await seconds.json()).error).toMatchObject({ type: "requests", code: "rate_limit_exceeded" });
+    expect((await json(seconds)).error).toMatchObject({ type: "requests", code: "rate_limit_exceeded" });
     expect((await chat()).headers.get("retry-after-ms")).toBe("750");
     expect((await chat()).headers.get("retry-after")).toBe(date.toUTCString());
   });
@@ -48,7 +56,7 @@ describe("scripted faults", () => {
     expect((await chat()).status).toBe(529);
     const unauthorized = await chat();
     expect(unauthorized.status).toBe(401);
-    expect((await unauthorized.json()).error).toMatchObject({ message: "bad key", code: "invalid_api_key" });
+    expect((await json(unauthorized)).error).toMatchObject({ message: "bad key", code: "invalid_api_key" });
   });
 
   it("hangs until the client aborts, and records the abort", async () => {
@@ -70,7 +78,7 @@ describe("scripted faults", () => {
     expect(events).toHaveLength(1);
     expect(JSON.parse(events[0]!.data).error.message).toBe("upstream overloaded");
     const plain = await chat();
-    expect([plain.status, Object.keys(await plain.json())]).toEqual([200, ["error"]]);
+    expect([plain.status, Object.keys(await json(plain))]).toEqual([200, ["error"]]);
   });
 
   it("sends malformed JSON bodies and malformed stream data", async () => {
@@ -101,7 +109,9 @@ describe("scripted faults", () => {
   it("stops cleanly while a request hangs", async () => {
     const other = await startFakeProvider();
     other.script(reply.hang());
-    const pending = fetch(`${other.baseURL}/chat/completions`, { method: "POST", body: "{}" }).catch((error: Error) => error);
+    const pending = fetch(`${other.baseURL}/chat/completions`, { method: "POST", body: "{}" }).catch(
+      (error: Error) => error,
+    );
     await until(() => other.requests.length === 1);
     await other.stop();
     expect(await pending).toBeInstanceOf(Error);
@@ -112,7 +122,7 @@ describe("scripting", () => {
   it("uses queued replies in order, then falls back to the default responder", async () => {
     fake.script(reply.text("first"), reply.text("second"));
     const texts = [];
-    for (let i = 0; i < 3; i++) texts.push((await (await chat()).json()).choices[0].message.content);
+    for (let i = 0; i < 3; i++) texts.push((await json(await chat())).choices[0].message.content);
     expect(texts).toEqual(["first", "second", "OK"]);
     expect(fake.pending()).toBe(0);
   });
@@ -127,7 +137,10 @@ describe("scripting", () => {
   });
 
   it("consults responder functions after the queue", async () => {
-    fake.script((request) => (request.seq % 2 === 0 ? reply.serverError(502) : undefined), reply.text("queued"));
+    fake.script(
+      (request) => (request.seq % 2 === 0 ? reply.serverError(502) : undefined),
+      reply.text("queued"),
+    );
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await chat()).status);
     expect(statuses).toEqual([200, 502, 200, 502]);

@@ -9,12 +9,20 @@ export function listModels(exchange: Exchange, anthropic: boolean, ids: string[]
   const created = exchange.context.createdSeconds;
   const body = anthropic
     ? {
-        data: ids.map((id) => ({ type: "model", id, display_name: id, created_at: new Date(created * 1000).toISOString() })),
+        data: ids.map((id) => ({
+          type: "model",
+          id,
+          display_name: id,
+          created_at: new Date(created * 1000).toISOString(),
+        })),
         has_more: false,
         first_id: ids[0] ?? null,
         last_id: ids.at(-1) ?? null,
       }
-    : { object: "list", data: ids.map((id) => ({ id, object: "model", created, owned_by: "fake-provider" })) };
+    : {
+        object: "list",
+        data: ids.map((id) => ({ id, object: "model", created, owned_by: "fake-provider" })),
+      };
   exchange.res.writeHead(200, { "content-type": "application/json" });
   exchange.res.end(JSON.stringify(body));
 }

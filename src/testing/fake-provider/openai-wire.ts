@@ -5,7 +5,7 @@
  * Usage maps one to one: prompt_tokens includes cached tokens, completion_tokens includes reasoning.
  */
 import type { TokenUsage } from "../../models/cost.js";
-import type { JsonSchema } from "./example-from-schema.js";
+import type { JsonSchema } from "../../models/dry-run/example-from-schema.js";
 import { type Content, chunkText, type ResponseContext, type SseEvent, type WireAdapter } from "./wire.js";
 
 const errorTypes: Record<number, [type: string, code: string | null]> = {
@@ -55,7 +55,9 @@ export const openaiWire: WireAdapter = {
   wire: "openai",
 
   schemaRequest(body) {
-    const format = body.response_format as { type?: string; json_schema?: { schema?: JsonSchema } } | undefined;
+    const format = body.response_format as
+      | { type?: string; json_schema?: { schema?: JsonSchema } }
+      | undefined;
     if (format?.type === "json_schema") return { schema: format.json_schema?.schema ?? {}, via: "text" };
     if (format?.type === "json_object") return { schema: { type: "object" }, via: "text" };
     return undefined;
@@ -89,17 +91,37 @@ export const openaiWire: WireAdapter = {
   },
 
   streamEvents(context, content, usage, options) {
-    const events = [chunk(context, [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }])];
+    const events = [
+      chunk(context, [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }]),
+    ];
     if (content.kind === "text")
       for (const piece of chunkText(content.text, options.chunkChars))
-        events.push(chunk(context, [{ index: 0, delta: { content: piece }, finish_reason: null }], null, true));
+        events.push(
+          chunk(context, [{ index: 0, delta: { content: piece }, finish_reason: null }], null, true),
+        );
     else
       content.calls.forEach((call, i) => {
-        const start = { index: i, id: toolCallId(context, i), type: "function", function: { name: call.name, arguments: "" } };
+        const start = {
+          index: i,
+          id: toolCallId(context, i),
+          type: "function",
+          function: { name: call.name, arguments: "" },
+        };
         events.push(chunk(context, [{ index: 0, delta: { tool_calls: [start] }, finish_reason: null }]));
         for (const piece of chunkText(JSON.stringify(call.input), options.chunkChars))
           events.push(
-            chunk(context, [{ index: 0, delta: { tool_calls: [{ index: i, function: { arguments: piece } }] }, finish_reason: null }], null, true),
+            chunk(
+              context,
+              [
+                {
+                  index: 0,
+                  delta: { tool_calls: [{ index: i, function: { arguments: piece } }] },
+                  finish_reason: null,
+                },
+              ],
+              null,
+              true,
+            ),
           );
       });
     events.push(chunk(context, [{ index: 0, delta: {}, finish_reason: finishReason(content) }]));
@@ -109,12 +131,19 @@ export const openaiWire: WireAdapter = {
   },
 
   errorBody(status, errorType, message) {
-    const [type, code] = errorTypes[status] ?? [status >= 500 ? "server_error" : "invalid_request_error", null];
+    const [type, code] = errorTypes[status] ?? [
+      status >= 500 ? "server_error" : "invalid_request_error",
+      null,
+    ];
     return { error: { message, type: errorType ?? type, param: null, code } };
   },
 
   errorEvent(errorType, message) {
-    return { data: JSON.stringify({ error: { message, type: errorType ?? "server_error", param: null, code: null } }) };
+    return {
+      data: JSON.stringify({
+        error: { message, type: errorType ?? "server_error", param: null, code: null },
+      }),
+    };
   },
 
   malformedEvent(raw) {

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeProvider, reply, startFakeProvider } from "./index.js";
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are inspected loosely in assertions
+type Json = any;
+const json = (response: Response): Promise<Json> => response.json();
+
 let clockMs = 0;
 let fake: FakeProvider;
 beforeAll(async () => {
@@ -32,8 +36,12 @@ describe("enforced rate limits", () => {
     expect(over.status).toBe(429);
     expect(over.headers.get("retry-after-ms")).toBe("600");
     expect(over.headers.get("retry-after")).toBe("1");
-    expect((await over.json()).error.type).toBe("rate_limit_error");
-    expect(fake.countersFor("sk-key-a-0001")).toMatchObject({ requests: 3, overLimit: 1, statuses: { 200: 2, 429: 1 } });
+    expect((await json(over)).error.type).toBe("rate_limit_error");
+    expect(fake.countersFor("sk-key-a-0001")).toMatchObject({
+      requests: 3,
+      overLimit: 1,
+      statuses: { 200: 2, 429: 1 },
+    });
   });
 
   it("counts requests sent inside an announced Retry-After window", async () => {
@@ -76,10 +84,18 @@ describe("concurrency accounting", () => {
   it("rejects unknown keys when apiKeys is set", async () => {
     const strict = await startFakeProvider({ apiKeys: ["sk-good-1111"] });
     try {
-      const bad = await fetch(`${strict.baseURL}/messages`, { method: "POST", headers: { "x-api-key": "sk-bad-2222" }, body: "{}" });
+      const bad = await fetch(`${strict.baseURL}/messages`, {
+        method: "POST",
+        headers: { "x-api-key": "sk-bad-2222" },
+        body: "{}",
+      });
       expect(bad.status).toBe(401);
-      expect((await bad.json()).error.type).toBe("authentication_error");
-      const good = await fetch(`${strict.baseURL}/messages`, { method: "POST", headers: { "x-api-key": "sk-good-1111" }, body: "{}" });
+      expect((await json(bad)).error.type).toBe("authentication_error");
+      const good = await fetch(`${strict.baseURL}/messages`, {
+        method: "POST",
+        headers: { "x-api-key": "sk-good-1111" },
+        body: "{}",
+      });
       expect(good.status).toBe(200);
     } finally {
       await strict.stop();

@@ -14,7 +14,8 @@ export async function readSse(response: Response): Promise<{ events: ReceivedEve
   let cut = false;
   const decoder = new TextDecoder();
   try {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) text += decoder.decode(chunk, { stream: true });
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
+      text += decoder.decode(chunk, { stream: true });
   } catch {
     cut = true;
   }

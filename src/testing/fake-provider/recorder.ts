@@ -11,7 +11,8 @@ const keyHeaders = ["authorization", "x-api-key", "api-key", "x-goog-api-key"];
 /** The API key a request carries (Bearer token, `x-api-key`, ...), if any. */
 export function apiKeyOf(headers: IncomingHttpHeaders): string | undefined {
   const bearer = headers.authorization;
-  if (typeof bearer === "string" && /^bearer\s+/i.test(bearer)) return bearer.replace(/^bearer\s+/i, "").trim();
+  if (typeof bearer === "string" && /^bearer\s+/i.test(bearer))
+    return bearer.replace(/^bearer\s+/i, "").trim();
   for (const name of keyHeaders.slice(1)) {
     const value = headers[name];
     if (typeof value === "string" && value.length > 0) return value;
@@ -32,7 +33,8 @@ export function redactHeaders(headers: IncomingHttpHeaders): Record<string, stri
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(", ") : value;
     if (!keyHeaders.includes(name)) flat[name] = text;
-    else if (name === "authorization") flat[name] = text.replace(/^(\w+\s+)?(.*)$/, (_m, scheme = "", key) => `${scheme}${keyHint(key)}`);
+    else if (name === "authorization")
+      flat[name] = text.replace(/^(\w+\s+)?(.*)$/, (_m, scheme = "", key) => `${scheme}${keyHint(key)}`);
     else flat[name] = keyHint(text);
   }
   return flat;
@@ -48,8 +50,10 @@ export class KeyLedger {
   readonly #retryAfterUntil = new Map<string, number>();
 
   counters(key: string): KeyCounters {
-    let counters = this.#counters.get(key);
-    if (!counters) this.#counters.set(key, (counters = emptyCounters()));
+    const existing = this.#counters.get(key);
+    if (existing) return existing;
+    const counters = emptyCounters();
+    this.#counters.set(key, counters);
     return counters;
   }
 

@@ -10,8 +10,15 @@ type ErrorExtra = Partial<Extra<"error">>;
 
 export const reply = {
   text: (text: string, extra: Partial<Extra<"text">> = {}): FakeReply => ({ type: "text", text, ...extra }),
-  json: (value: unknown, extra: Partial<Extra<"json">> = {}): FakeReply => ({ type: "json", value, ...extra }),
-  toolCalls: (calls: Array<{ name: string; input: unknown }>, extra: Partial<Extra<"tool-calls">> = {}): FakeReply => ({
+  json: (value: unknown, extra: Partial<Extra<"json">> = {}): FakeReply => ({
+    type: "json",
+    value,
+    ...extra,
+  }),
+  toolCalls: (
+    calls: Array<{ name: string; input: unknown }>,
+    extra: Partial<Extra<"tool-calls">> = {},
+  ): FakeReply => ({
     type: "tool-calls",
     calls,
     ...extra,
@@ -32,7 +39,10 @@ export const reply = {
   }),
   unauthorized: (extra: ErrorExtra = {}): FakeReply => ({ type: "error", status: 401, ...extra }),
   hang: (): FakeReply => ({ type: "hang" }),
-  streamError: (extra: Partial<Extra<"stream-error">> = {}): FakeReply => ({ type: "stream-error", ...extra }),
+  streamError: (extra: Partial<Extra<"stream-error">> = {}): FakeReply => ({
+    type: "stream-error",
+    ...extra,
+  }),
   malformed: (body?: string): FakeReply => ({ type: "malformed", ...(body === undefined ? {} : { body }) }),
   disconnect: (afterChunks = 0, extra: Partial<Extra<"disconnect">> = {}): FakeReply => ({
     type: "disconnect",

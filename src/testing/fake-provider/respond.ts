@@ -4,9 +4,16 @@
  */
 import type { ServerResponse } from "node:http";
 import type { TokenUsage } from "../../models/cost.js";
-import { exampleFromSchema } from "./example-from-schema.js";
+import { exampleFromSchema } from "../../models/dry-run/example-from-schema.js";
 import type { FakeReply, RecordedRequest } from "./types.js";
-import { type Content, encodeSse, type ResponseContext, type SchemaRequest, type SseEvent, type WireAdapter } from "./wire.js";
+import {
+  type Content,
+  encodeSse,
+  type ResponseContext,
+  type SchemaRequest,
+  type SseEvent,
+  type WireAdapter,
+} from "./wire.js";
 
 export interface Exchange {
   res: ServerResponse;
@@ -65,22 +72,42 @@ function contentOf(reply: FakeReply, exchange: Exchange): Content {
   }
 }
 
-function usageOf(exchange: Exchange, content: Content, scripted: Partial<TokenUsage> | undefined): TokenUsage {
+function usageOf(
+  exchange: Exchange,
+  content: Content,
+  scripted: Partial<TokenUsage> | undefined,
+): TokenUsage {
   const prompt = JSON.stringify(exchange.body.messages ?? "") + JSON.stringify(exchange.body.system ?? "");
   const output = content.kind === "text" ? content.text : JSON.stringify(content.calls);
   return { inputTokens: estimateTokens(prompt), outputTokens: estimateTokens(output), ...scripted };
 }
 
-function sendJson(exchange: Exchange, status: number, outcome: string, body: unknown, headers: Record<string, string> = {}) {
+function sendJson(
+  exchange: Exchange,
+  status: number,
+  outcome: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   exchange.onStatus(status, outcome);
   exchange.res.writeHead(status, { "content-type": "application/json", ...headers });
   exchange.res.end(JSON.stringify(body));
 }
 
-async function sendStream(exchange: Exchange, outcome: string, events: SseEvent[], chunkDelayMs?: number, cutAfterDeltas?: number) {
+async function sendStream(
+  exchange: Exchange,
+  outcome: string,
+  events: SseEvent[],
+  chunkDelayMs?: number,
+  cutAfterDeltas?: number,
+) {
   const { res, closed } = exchange;
   exchange.onStatus(200, outcome);
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+  res.writeHead(200, {
+    "content-type": "text/event-stream",
+    "cache-control": "no-cache",
+    connection: "keep-alive",
+  });
   let deltas = 0;
   for (const event of events) {
     if (cutAfterDeltas !== undefined && event.delta && deltas >= cutAfterDeltas) return exchange.destroy();
@@ -93,7 +120,10 @@ async function sendStream(exchange: Exchange, outcome: string, events: SseEvent[
   res.end();
 }
 
-function retryAfterHeaders(reply: Extract<FakeReply, { type: "error" }>, now: number): [Record<string, string>, number?] {
+function retryAfterHeaders(
+  reply: Extract<FakeReply, { type: "error" }>,
+  now: number,
+): [Record<string, string>, number?] {
   const headers: Record<string, string> = { ...reply.headers };
   let waitMs: number | undefined;
   if (reply.retryAfterSeconds !== undefined) {
@@ -116,7 +146,8 @@ export async function respond(exchange: Exchange, reply: FakeReply): Promise<voi
   const { adapter, request, closed } = exchange;
   if (reply.type === "hang") {
     request.outcome = "hang";
-    if (!closed.aborted) await new Promise((resolve) => closed.addEventListener("abort", resolve, { once: true }));
+    if (!closed.aborted)
+      await new Promise((resolve) => closed.addEventListener("abort", resolve, { once: true }));
     return;
   }
   if (!(await delay(reply.latencyMs, closed))) return;
@@ -125,11 +156,18 @@ export async function respond(exchange: Exchange, reply: FakeReply): Promise<voi
       const [headers, waitMs] = retryAfterHeaders(reply, exchange.now());
       if (waitMs !== undefined) exchange.onRetryAfter(waitMs);
       const message = reply.message ?? `fake provider error ${reply.status}`;
-      return sendJson(exchange, reply.status, "error", adapter.errorBody(reply.status, reply.errorType, message), headers);
+      return sendJson(
+        exchange,
+        reply.status,
+        "error",
+        adapter.errorBody(reply.status, reply.errorType, message),
+        headers,
+      );
     }
     case "stream-error": {
       const message = reply.message ?? "fake in-band error";
-      if (!request.stream) return sendJson(exchange, 200, "stream-error", adapter.errorBody(500, reply.errorType, message));
+      if (!request.stream)
+        return sendJson(exchange, 200, "stream-error", adapter.errorBody(500, reply.errorType, message));
       return sendStream(exchange, "stream-error", [adapter.errorEvent(reply.errorType, message)]);
     }
     case "malformed": {
@@ -140,10 +178,17 @@ export async function respond(exchange: Exchange, reply: FakeReply): Promise<voi
       return void exchange.res.end(raw);
     }
     case "disconnect": {
-      const content: Content = { kind: "text", text: reply.text ?? exchange.defaultText, finishReason: "stop" };
+      const content: Content = {
+        kind: "text",
+        text: reply.text ?? exchange.defaultText,
+        finishReason: "stop",
+      };
       const usage = usageOf(exchange, content, undefined);
       if (request.stream) {
-        const events = adapter.streamEvents(exchange.context, content, usage, { chunkChars: 1, includeUsage: true });
+        const events = adapter.streamEvents(exchange.context, content, usage, {
+          chunkChars: 1,
+          includeUsage: true,
+        });
         return sendStream(exchange, "disconnect", events, reply.chunkDelayMs, reply.afterChunks ?? 0);
       }
       exchange.onStatus(200, "disconnect");
@@ -158,14 +203,25 @@ export async function respond(exchange: Exchange, reply: FakeReply): Promise<voi
         content = contentOf(reply, exchange);
       } catch (error) {
         // A real provider rejects a schema it cannot satisfy; so does the fake.
-        return sendJson(exchange, 400, "error", adapter.errorBody(400, undefined, `invalid schema: ${(error as Error).message}`));
+        return sendJson(
+          exchange,
+          400,
+          "error",
+          adapter.errorBody(400, undefined, `invalid schema: ${(error as Error).message}`),
+        );
       }
       const usage = usageOf(exchange, content, "usage" in reply ? reply.usage : undefined);
       const outcome = reply.type;
-      if (!request.stream) return sendJson(exchange, 200, outcome, adapter.completionBody(exchange.context, content, usage));
+      if (!request.stream)
+        return sendJson(exchange, 200, outcome, adapter.completionBody(exchange.context, content, usage));
       const chunkChars = ("chunkChars" in reply ? reply.chunkChars : undefined) ?? 8;
       const includeUsage = adapter.wantsStreamUsage(exchange.body);
-      return sendStream(exchange, outcome, adapter.streamEvents(exchange.context, content, usage, { chunkChars, includeUsage }), reply.chunkDelayMs);
+      return sendStream(
+        exchange,
+        outcome,
+        adapter.streamEvents(exchange.context, content, usage, { chunkChars, includeUsage }),
+        reply.chunkDelayMs,
+      );
     }
   }
 }

@@ -10,7 +10,11 @@ interface Queued {
   remaining: number;
 }
 
-function matches(match: RequestMatch | undefined, request: RecordedRequest, apiKey: string | undefined): boolean {
+function matches(
+  match: RequestMatch | undefined,
+  request: RecordedRequest,
+  apiKey: string | undefined,
+): boolean {
   if (!match) return true;
   if (match.wire !== undefined && match.wire !== request.wire) return false;
   if (match.model !== undefined && match.model !== request.model) return false;

@@ -7,10 +7,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { anthropicWire } from "./anthropic-wire.js";
+import { listModels } from "./models-route.js";
 import { openaiWire } from "./openai-wire.js";
 import { SlidingWindowLimiter } from "./rate-limit.js";
 import { apiKeyOf, KeyLedger, keyHint, redactHeaders } from "./recorder.js";
-import { listModels } from "./models-route.js";
 import { type Exchange, respond } from "./respond.js";
 import { Script } from "./script.js";
 import type { FakeProviderOptions, KeyCounters, RecordedRequest, Responder, ScriptEntry } from "./types.js";
@@ -71,10 +71,14 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const path = new URL(req.url ?? "/", "http://fake").pathname;
     const route = path.replace(/^\/v1(?=\/)/, "");
     const adapter = routes[route];
-    const isAnthropicClient = req.headers["anthropic-version"] !== undefined || req.headers["x-api-key"] !== undefined;
+    const isAnthropicClient =
+      req.headers["anthropic-version"] !== undefined || req.headers["x-api-key"] !== undefined;
     const text = await readBody(req);
     const parsed = parseJson(text);
-    const body = parsed.ok && typeof parsed.value === "object" && parsed.value !== null ? (parsed.value as Record<string, unknown>) : {};
+    const body =
+      parsed.ok && typeof parsed.value === "object" && parsed.value !== null
+        ? (parsed.value as Record<string, unknown>)
+        : {};
     const apiKey = apiKeyOf(req.headers);
     const key = apiKey ?? "";
     const request: RecordedRequest = {
@@ -112,7 +116,11 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       adapter: wire,
       request,
       body,
-      context: { seq: request.seq, model: request.model ?? "fake-model", createdSeconds: Math.floor(receivedAtMs / 1000) },
+      context: {
+        seq: request.seq,
+        model: request.model ?? "fake-model",
+        createdSeconds: Math.floor(receivedAtMs / 1000),
+      },
       schema: adapter?.schemaRequest(body),
       defaultText: options.defaultText ?? "OK",
       closed: closing.signal,
@@ -137,8 +145,10 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       res.end(JSON.stringify(wire.errorBody(status, undefined, message)));
     };
 
-    if (options.apiKeys && !options.apiKeys.includes(key)) return fail(401, "unauthorized", "invalid x-api-key / bearer token");
-    if (req.method === "GET" && route === "/models") return listModels(exchange, isAnthropicClient, options.models ?? []);
+    if (options.apiKeys && !options.apiKeys.includes(key))
+      return fail(401, "unauthorized", "invalid x-api-key / bearer token");
+    if (req.method === "GET" && route === "/models")
+      return listModels(exchange, isAnthropicClient, options.models ?? []);
     if (!adapter) return fail(404, "not-found", `no route ${req.method} ${path}`);
     if (req.method !== "POST") return fail(405, "method-not-allowed", `${req.method} ${path} is not allowed`);
     if (!parsed.ok) return fail(400, "bad-request", "request body is not valid JSON");
@@ -158,7 +168,11 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { message: `fake provider crashed: ${String(error)}`, type: "server_error" } }));
+      res.end(
+        JSON.stringify({
+          error: { message: `fake provider crashed: ${String(error)}`, type: "server_error" },
+        }),
+      );
     });
   });
   server.on("connection", (socket) => {

@@ -3,7 +3,7 @@
  * are two small adapters over one request loop (and a third protocol is one more file).
  */
 import type { TokenUsage } from "../../models/cost.js";
-import type { JsonSchema } from "./example-from-schema.js";
+import type { JsonSchema } from "../../models/dry-run/example-from-schema.js";
 import type { Wire } from "./types.js";
 
 /** One server-sent event: `event:` line (Anthropic) and `data:` payload. */
@@ -40,7 +40,12 @@ export interface WireAdapter {
   wantsStreamUsage(body: Record<string, unknown>): boolean;
   completionBody(context: ResponseContext, content: Content, usage: TokenUsage): unknown;
   /** Every event of a successful stream, terminator included. */
-  streamEvents(context: ResponseContext, content: Content, usage: TokenUsage, options: StreamOptions): SseEvent[];
+  streamEvents(
+    context: ResponseContext,
+    content: Content,
+    usage: TokenUsage,
+    options: StreamOptions,
+  ): SseEvent[];
   errorBody(status: number, errorType: string | undefined, message: string): unknown;
   errorEvent(errorType: string | undefined, message: string): SseEvent;
   malformedEvent(raw: string): SseEvent;

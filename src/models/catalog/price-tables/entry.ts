@@ -34,7 +34,12 @@ export interface PriceTableEntry {
  * Shorthand for a price row in USD per million tokens: input, output, cached input (cache read),
  * cache write. Omitted cache prices fall back to the input price when costing (see `cost.ts`).
  */
-export function perMTok(input: number, output: number, cachedInput?: number, cacheWrite?: number): ModelPrice {
+export function perMTok(
+  input: number,
+  output: number,
+  cachedInput?: number,
+  cacheWrite?: number,
+): ModelPrice {
   return {
     inputPerMTokUsd: input,
     outputPerMTokUsd: output,

@@ -37,10 +37,18 @@ export const otherHostModels: PriceTable = {
   "deepseek/deepseek-chat": entry(128_000, 8_192, perMTok(0.28, 0.42, 0.028), { notes: deepseekNote }),
   "deepseek/deepseek-reasoner": entry(128_000, 65_536, perMTok(0.28, 0.42, 0.028), { notes: deepseekNote }),
 
-  "mistral/mistral-large-2411": entry(131_072, undefined, perMTok(2, 6), { aliases: ["mistral-large-latest"] }),
-  "mistral/mistral-small-2506": entry(131_072, undefined, perMTok(0.1, 0.3), { aliases: ["mistral-small-latest"] }),
-  "mistral/ministral-8b-2410": entry(131_072, undefined, perMTok(0.1, 0.1), { aliases: ["ministral-8b-latest"] }),
-  "mistral/ministral-3b-2410": entry(131_072, undefined, perMTok(0.04, 0.04), { aliases: ["ministral-3b-latest"] }),
+  "mistral/mistral-large-2411": entry(131_072, undefined, perMTok(2, 6), {
+    aliases: ["mistral-large-latest"],
+  }),
+  "mistral/mistral-small-2506": entry(131_072, undefined, perMTok(0.1, 0.3), {
+    aliases: ["mistral-small-latest"],
+  }),
+  "mistral/ministral-8b-2410": entry(131_072, undefined, perMTok(0.1, 0.1), {
+    aliases: ["ministral-8b-latest"],
+  }),
+  "mistral/ministral-3b-2410": entry(131_072, undefined, perMTok(0.04, 0.04), {
+    aliases: ["ministral-3b-latest"],
+  }),
 
   "xai/grok-4-0709": entry(256_000, undefined, perMTok(3, 15, 0.75), {
     capabilities: [...jsonTools, "vision"],
@@ -66,5 +74,7 @@ export const otherHostModels: PriceTable = {
     capabilities: ["json"],
     notes: openrouterUnpriced,
   }),
-  "openrouter/deepseek/deepseek-chat-v3-0324": entry(163_840, undefined, undefined, { notes: openrouterUnpriced }),
+  "openrouter/deepseek/deepseek-chat-v3-0324": entry(163_840, undefined, undefined, {
+    notes: openrouterUnpriced,
+  }),
 };

@@ -10,7 +10,16 @@ interface Cursor {
   at: number;
 }
 
-const escapeSample: Record<string, string> = { d: "0", w: "a", s: " ", D: "a", W: "-", S: "a", n: "\n", t: "\t" };
+const escapeSample: Record<string, string> = {
+  d: "0",
+  w: "a",
+  s: " ",
+  D: "a",
+  W: "-",
+  S: "a",
+  n: "\n",
+  t: "\t",
+};
 
 /** One sample character for a `[...]` class: the first member that is not excluded. */
 function sampleClass(cursor: Cursor): string {

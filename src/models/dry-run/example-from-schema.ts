@@ -40,7 +40,8 @@ const formatSamples: Record<string, string> = {
   byte: "AA==",
 };
 
-const asObject = (schema: JsonSchema): SchemaObject => (typeof schema === "object" && schema !== null ? schema : {});
+const asObject = (schema: JsonSchema): SchemaObject =>
+  typeof schema === "object" && schema !== null ? schema : {};
 
 function resolveRef(root: JsonSchema, ref: string): JsonSchema {
   if (!ref.startsWith("#")) throw new UnsatisfiableSchemaError(`only local $ref is supported, got '${ref}'`);
@@ -87,7 +88,9 @@ function merge(a: SchemaObject, b: SchemaObject): SchemaObject {
   if (a.properties || b.properties)
     merged.properties = { ...(a.properties as object | undefined), ...(b.properties as object | undefined) };
   if (a.required || b.required)
-    merged.required = [...new Set([...((a.required as string[]) ?? []), ...((b.required as string[]) ?? [])])];
+    merged.required = [
+      ...new Set([...((a.required as string[]) ?? []), ...((b.required as string[]) ?? [])]),
+    ];
   for (const key of ["minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties"])
     if (typeof a[key] === "number" && typeof b[key] === "number") merged[key] = Math.max(a[key], b[key]);
   for (const key of ["maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties"])
@@ -103,7 +106,8 @@ function typeOf(schema: SchemaObject): string {
   if (schema.properties || schema.required || schema.additionalProperties !== undefined) return "object";
   if (schema.items || schema.prefixItems || schema.minItems !== undefined) return "array";
   if (schema.minLength !== undefined || schema.pattern || schema.format) return "string";
-  if (schema.minimum !== undefined || schema.maximum !== undefined || schema.multipleOf !== undefined) return "number";
+  if (schema.minimum !== undefined || schema.maximum !== undefined || schema.multipleOf !== undefined)
+    return "number";
   return "any";
 }
 
@@ -116,7 +120,10 @@ function exampleString(schema: SchemaObject, variant: number): string {
   if (variant > 0 && !schema.format) text = `${text}${variant}`;
   if (text.length < minLength) text = text.padEnd(minLength, "x");
   if (maxLength !== undefined && text.length > maxLength)
-    text = variant > 0 && maxLength > 0 ? String.fromCharCode(97 + (variant % 26)).repeat(maxLength) : text.slice(0, maxLength);
+    text =
+      variant > 0 && maxLength > 0
+        ? String.fromCharCode(97 + (variant % 26)).repeat(maxLength)
+        : text.slice(0, maxLength);
   return text;
 }
 
@@ -127,9 +134,16 @@ function exampleNumber(schema: SchemaObject, integer: boolean, variant: number):
   // Draft 4 writes exclusivity as booleans beside minimum/maximum; later drafts as numbers.
   const exclusiveLow = schema.exclusiveMinimum === true || typeof schema.exclusiveMinimum === "number";
   const exclusiveHigh = schema.exclusiveMaximum === true || typeof schema.exclusiveMaximum === "number";
-  if (typeof schema.exclusiveMinimum === "number") lower = Math.max(lower ?? -Infinity, schema.exclusiveMinimum);
-  if (typeof schema.exclusiveMaximum === "number") upper = Math.min(upper ?? Infinity, schema.exclusiveMaximum);
-  const nudge = integer || schema.multipleOf !== undefined ? step : upper !== undefined && lower !== undefined ? (upper - lower) / 2 : 1;
+  if (typeof schema.exclusiveMinimum === "number")
+    lower = Math.max(lower ?? -Infinity, schema.exclusiveMinimum);
+  if (typeof schema.exclusiveMaximum === "number")
+    upper = Math.min(upper ?? Infinity, schema.exclusiveMaximum);
+  const nudge =
+    integer || schema.multipleOf !== undefined
+      ? step
+      : upper !== undefined && lower !== undefined
+        ? (upper - lower) / 2
+        : 1;
   let value = lower !== undefined ? (exclusiveLow ? lower + nudge : lower) : 0;
   if (upper !== undefined && lower === undefined) value = Math.min(0, exclusiveHigh ? upper - nudge : upper);
   value += variant * (integer ? Math.max(1, step) : step);
@@ -156,12 +170,17 @@ function exampleObject(root: JsonSchema, schema: SchemaObject, depth: number): R
 }
 
 function exampleArray(root: JsonSchema, schema: SchemaObject, depth: number): unknown[] {
-  const prefix = (schema.prefixItems as JsonSchema[] | undefined) ?? (Array.isArray(schema.items) ? (schema.items as JsonSchema[]) : []);
-  const items = Array.isArray(schema.items) ? (schema.additionalItems as JsonSchema | undefined) : (schema.items as JsonSchema | undefined);
+  const prefix =
+    (schema.prefixItems as JsonSchema[] | undefined) ??
+    (Array.isArray(schema.items) ? (schema.items as JsonSchema[]) : []);
+  const items = Array.isArray(schema.items)
+    ? (schema.additionalItems as JsonSchema | undefined)
+    : (schema.items as JsonSchema | undefined);
   const minItems = Math.max((schema.minItems as number | undefined) ?? 0, schema.contains ? 1 : 0);
   const result: unknown[] = [];
   for (let i = 0; i < minItems; i++) {
-    const itemSchema = prefix[i] ?? (i === 0 && schema.contains ? (schema.contains as JsonSchema) : (items ?? true));
+    const itemSchema =
+      prefix[i] ?? (i === 0 && schema.contains ? (schema.contains as JsonSchema) : (items ?? true));
     result.push(generate(root, itemSchema, depth + 1, schema.uniqueItems ? i : 0));
   }
   return result;

@@ -21,7 +21,11 @@ describe("exampleFromSchema", () => {
       required: ["title", "sections"],
       properties: {
         title: { type: "string", minLength: 20 },
-        sections: { type: "array", minItems: 2, items: { type: "object", required: ["heading"], properties: { heading: { type: "string" } } } },
+        sections: {
+          type: "array",
+          minItems: 2,
+          items: { type: "object", required: ["heading"], properties: { heading: { type: "string" } } },
+        },
         optional: { type: "string" },
       },
       additionalProperties: false,
@@ -52,11 +56,25 @@ describe("exampleFromSchema", () => {
     ["pattern", { type: "string", pattern: "^[A-Z]{3}-\\d{2,4}$" }],
     ["pattern alternation", { type: "string", pattern: "^(draft|final)-v[0-9]+$" }],
     ["unique items", { type: "array", minItems: 3, uniqueItems: true, items: { type: "string" } }],
-    ["unique enum items", { type: "array", minItems: 2, uniqueItems: true, items: { enum: ["a", "b", "c"] } }],
-    ["unique integers", { type: "array", minItems: 3, uniqueItems: true, items: { type: "integer", minimum: 1 } }],
+    [
+      "unique enum items",
+      { type: "array", minItems: 2, uniqueItems: true, items: { enum: ["a", "b", "c"] } },
+    ],
+    [
+      "unique integers",
+      { type: "array", minItems: 3, uniqueItems: true, items: { type: "integer", minimum: 1 } },
+    ],
     ["tuple", { type: "array", prefixItems: [{ type: "string" }, { type: "integer" }], minItems: 2 }],
     ["contains", { type: "array", contains: { type: "integer", minimum: 3 } }],
-    ["anyOf with null first", { anyOf: [{ type: "null" }, { type: "object", required: ["a"], properties: { a: { type: "boolean" } } }] }],
+    [
+      "anyOf with null first",
+      {
+        anyOf: [
+          { type: "null" },
+          { type: "object", required: ["a"], properties: { a: { type: "boolean" } } },
+        ],
+      },
+    ],
     ["oneOf", { oneOf: [{ type: "string", format: "email" }, { type: "integer" }] }],
     [
       "allOf merges",
@@ -68,19 +86,45 @@ describe("exampleFromSchema", () => {
       },
     ],
     ["minProperties", { type: "object", minProperties: 2, properties: { x: { type: "string" } } }],
-    ["dependentRequired", { type: "object", required: ["card"], dependentRequired: { card: ["billing"] }, properties: { card: { type: "string" }, billing: { type: "string" } } }],
+    [
+      "dependentRequired",
+      {
+        type: "object",
+        required: ["card"],
+        dependentRequired: { card: ["billing"] },
+        properties: { card: { type: "string" }, billing: { type: "string" } },
+      },
+    ],
     [
       "$defs and $ref",
       {
         type: "object",
         required: ["owner"],
         properties: { owner: { $ref: "#/$defs/person" } },
-        $defs: { person: { type: "object", required: ["name", "email"], properties: { name: { type: "string" }, email: { type: "string", format: "email" } } } },
+        $defs: {
+          person: {
+            type: "object",
+            required: ["name", "email"],
+            properties: { name: { type: "string" }, email: { type: "string", format: "email" } },
+          },
+        },
       },
     ],
     [
       "recursive but optional",
-      { $defs: { node: { type: "object", required: ["id"], properties: { id: { type: "string" }, children: { type: "array", items: { $ref: "#/$defs/node" } } } } }, $ref: "#/$defs/node" },
+      {
+        $defs: {
+          node: {
+            type: "object",
+            required: ["id"],
+            properties: {
+              id: { type: "string" },
+              children: { type: "array", items: { $ref: "#/$defs/node" } },
+            },
+          },
+        },
+        $ref: "#/$defs/node",
+      },
     ],
     ["untyped properties", { properties: { n: { minimum: 1 } }, required: ["n"] }],
     ["true schema", true],
@@ -95,34 +139,53 @@ describe("exampleFromSchema", () => {
       required: ["summary", "risks", "score"],
       properties: {
         summary: { type: "string" },
-        risks: { type: "array", items: { type: "object", additionalProperties: false, required: ["risk", "severity"], properties: { risk: { type: "string" }, severity: { type: "string", enum: ["low", "high"] } } } },
+        risks: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["risk", "severity"],
+            properties: { risk: { type: "string" }, severity: { type: "string", enum: ["low", "high"] } },
+          },
+        },
         score: { type: ["number", "null"], minimum: 0, maximum: 10 },
       },
     });
   });
 
   it("is deterministic", () => {
-    const schema = { type: "object", required: ["a"], properties: { a: { type: "array", minItems: 2, items: { type: "number" } } } };
+    const schema = {
+      type: "object",
+      required: ["a"],
+      properties: { a: { type: "array", minItems: 2, items: { type: "number" } } },
+    };
     expect(exampleFromSchema(schema)).toEqual(exampleFromSchema(structuredClone(schema)));
   });
 
   it("refuses unsatisfiable schemas with a named error", () => {
     expect(() => exampleFromSchema(false)).toThrow(UnsatisfiableSchemaError);
-    const infinite = { $defs: { n: { type: "object", required: ["next"], properties: { next: { $ref: "#/$defs/n" } } } }, $ref: "#/$defs/n" };
+    const infinite = {
+      $defs: { n: { type: "object", required: ["next"], properties: { next: { $ref: "#/$defs/n" } } } },
+      $ref: "#/$defs/n",
+    };
     expect(() => exampleFromSchema(infinite)).toThrow(/infinitely nested/);
     expect(() => exampleFromSchema({ $ref: "https://example.com/schema.json" })).toThrow(/local \$ref/);
   });
 });
 
 describe("exampleFromPattern", () => {
-  it.each(["^\\d{3}-\\d{4}$", "^[a-z][a-z0-9-]*$", "^(?:v)?\\d+\\.\\d+\\.\\d+$", "^[^\\s@]+@[^\\s@]+$", "ab+c?", "^\\w{2,}$"])(
-    "matches %s",
-    (pattern) => {
-      const sample = exampleFromPattern(pattern);
-      expect(sample).toBeDefined();
-      expect(new RegExp(pattern, "u").test(sample!)).toBe(true);
-    },
-  );
+  it.each([
+    "^\\d{3}-\\d{4}$",
+    "^[a-z][a-z0-9-]*$",
+    "^(?:v)?\\d+\\.\\d+\\.\\d+$",
+    "^[^\\s@]+@[^\\s@]+$",
+    "ab+c?",
+    "^\\w{2,}$",
+  ])("matches %s", (pattern) => {
+    const sample = exampleFromPattern(pattern);
+    expect(sample).toBeDefined();
+    expect(new RegExp(pattern, "u").test(sample!)).toBe(true);
+  });
   it("returns undefined rather than a wrong sample", () => {
     expect(exampleFromPattern("^(?!x)x$")).toBeUndefined();
     expect(exampleFromPattern("[")).toBeUndefined();

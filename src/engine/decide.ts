@@ -1,0 +1,74 @@
+/**
+ * decide(state) -> commands: what should happen next, given only the journal-derived state.
+ * Pure and deterministic (no clock, no randomness, no I/O): the runtime executes the commands and
+ * feeds their results back as events. A step starts the moment its own dependencies are done, never
+ * level by level.
+ */
+import type { EngineGraph } from "./graph.js";
+import type { EngineState, StepState } from "./state.js";
+
+export type Command =
+  | { type: "start-step"; stepId: string; attempt: number; round: number; notBeforeMs?: number }
+  | { type: "resume-step"; stepId: string; attempt: number; round: number }
+  | { type: "skip-step"; stepId: string; reason: string }
+  | { type: "finish-run"; status: "succeeded" | "failed"; reason?: string };
+
+const done = (s: StepState | undefined) => s?.status === "succeeded" || s?.status === "skipped";
+
+export function decide(state: EngineState, graph: EngineGraph): Command[] {
+  if (state.runStatus !== "running") return [];
+  const commands: Command[] = [];
+  let allDone = true;
+  let active = false;
+  let failed: StepState | undefined;
+  for (const id of graph.order) {
+    const step = state.steps.get(id)!;
+    if (step.status === "failed") failed ??= step;
+    if (!done(step)) allDone = false;
+    if (step.status === "running" || step.status === "waiting") active = true;
+  }
+  if (failed) {
+    // Fail fast, but only once nothing is in flight, so every started call is journaled first.
+    if (!active)
+      commands.push({
+        type: "finish-run",
+        status: "failed",
+        reason: `step '${failed.id}' failed: ${failed.failure?.message ?? "unknown error"}`,
+      });
+    return commands;
+  }
+  if (allDone) return [{ type: "finish-run", status: "succeeded" }];
+  for (const id of graph.order) {
+    const step = state.steps.get(id)!;
+    if (step.status !== "pending") continue;
+    const deps = graph.dependencies.get(id) ?? [];
+    if (!deps.every((d) => done(state.steps.get(d)))) continue;
+    const missing = graph.conditional.has(id)
+      ? undefined
+      : (graph.inputProducers.get(id) ?? []).find((p) => state.steps.get(p)?.status === "skipped");
+    if (missing) {
+      commands.push({
+        type: "skip-step",
+        stepId: id,
+        reason: `its input from '${missing}' was not produced (skipped)`,
+      });
+      continue;
+    }
+    if (step.awaitingResume)
+      commands.push({ type: "resume-step", stepId: id, attempt: step.attempt, round: step.round });
+    else
+      commands.push({
+        type: "start-step",
+        stepId: id,
+        attempt: step.attempt + 1,
+        round: step.round,
+        ...(step.retryAtMs !== undefined ? { notBeforeMs: step.retryAtMs } : {}),
+      });
+  }
+  return commands;
+}
+
+/** Steps that were running when the journal ends: in flight at a crash, to be re-executed as is. */
+export function inFlightSteps(state: EngineState): StepState[] {
+  return [...state.steps.values()].filter((s) => s.status === "running");
+}

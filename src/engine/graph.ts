@@ -1,0 +1,37 @@
+/**
+ * The dependency graph the engine schedules by, derived once per run from the plan. Kept apart
+ * from the plan so the engine never re-derives edges while deciding.
+ */
+import type { ExecutionPlan, Workflow } from "../spec/index.js";
+
+export interface EngineGraph {
+  /** Step ids in file order: ties are always broken the same way. */
+  order: string[];
+  dependencies: Map<string, string[]>;
+  dependents: Map<string, string[]>;
+  /** For each step, the producers of the documents it consumes (skips cascade along these). */
+  inputProducers: Map<string, string[]>;
+  /** Steps with a `when:`: they decide for themselves whether to run without a skipped input. */
+  conditional: Set<string>;
+}
+
+export function engineGraph(workflow: Workflow, plan: ExecutionPlan): EngineGraph {
+  const order = workflow.steps.map((s) => s.id);
+  const dependencies = new Map<string, string[]>();
+  const dependents = new Map<string, string[]>(order.map((id) => [id, []]));
+  for (const planned of plan.steps) {
+    dependencies.set(planned.id, [...planned.dependsOn]);
+    for (const dep of planned.dependsOn) dependents.get(dep)?.push(planned.id);
+  }
+  const producers = new Map<string, string>();
+  for (const step of workflow.steps) for (const output of step.outputs) producers.set(output, step.id);
+  const inputProducers = new Map<string, string[]>();
+  for (const step of workflow.steps)
+    inputProducers.set(
+      step.id,
+      step.inputs.map((d) => producers.get(d)).filter((p): p is string => p !== undefined && p !== step.id),
+    );
+  for (const id of order) if (!dependencies.has(id)) dependencies.set(id, []);
+  const conditional = new Set(workflow.steps.filter((s) => s.when !== undefined).map((s) => s.id));
+  return { order, dependencies, dependents, inputProducers, conditional };
+}

@@ -1,0 +1,166 @@
+/**
+ * The engine's view of a run, folded from its journal. `apply` is the only way it changes, so the
+ * same events always give the same state: that is what makes replay and crash recovery exact.
+ * The state is mutated in place for speed (no per-step copies of the whole run); it never escapes
+ * the runtime that owns it.
+ */
+import type { RunEvent } from "../spec/index.js";
+import type { EngineGraph } from "./graph.js";
+
+export type StepStatus = "pending" | "running" | "waiting" | "succeeded" | "failed" | "skipped";
+
+export interface StepState {
+  readonly id: string;
+  status: StepStatus;
+  /** Attempts started in the current round. */
+  attempt: number;
+  /** Remediation round, from 1; a gate failure sends its targets to the next round. */
+  round: number;
+  /** A retry may not start before this time (journaled by the runtime with the error). */
+  retryAtMs?: number;
+  /** Findings and comments the next round's prompt receives. */
+  feedback: string[];
+  /** Human-input requests of this step still unanswered. */
+  openRequests: Set<string>;
+  /** Answers received, by request id, in arrival order. */
+  answers: string[];
+  /** Answered while waiting: runs again with the same attempt and finds the answer in its journal. */
+  awaitingResume: boolean;
+  failure?: { name: string; message: string };
+  skipReason?: string;
+}
+
+export interface EngineState {
+  runStatus: "running" | "succeeded" | "failed" | "cancelled";
+  steps: Map<string, StepState>;
+  /** Latest version of each document. */
+  documentVersions: Map<string, number>;
+  /** Remediation rounds used per gate or approval step. */
+  remediationRounds: Map<string, number>;
+  /** Number of events applied: the journal's next seq. */
+  eventCount: number;
+}
+
+export function initialState(graph: EngineGraph): EngineState {
+  const steps = new Map<string, StepState>();
+  for (const id of graph.order)
+    steps.set(id, {
+      id,
+      status: "pending",
+      attempt: 0,
+      round: 1,
+      feedback: [],
+      openRequests: new Set(),
+      answers: [],
+      awaitingResume: false,
+    });
+  return {
+    runStatus: "running",
+    steps,
+    documentVersions: new Map(),
+    remediationRounds: new Map(),
+    eventCount: 0,
+  };
+}
+
+/** Fold one event into the state. Unknown step ids are ignored (the journal is the truth, not us). */
+export function apply(state: EngineState, event: RunEvent, graph: EngineGraph): void {
+  state.eventCount++;
+  const step = "stepId" in event ? state.steps.get(event.stepId) : undefined;
+  switch (event.type) {
+    case "run-start":
+    case "model-call-start":
+    case "model-call-end":
+    case "tool-call-start":
+    case "tool-call-end":
+      return;
+    case "step-start":
+      if (!step) return;
+      step.status = "running";
+      step.attempt = event.attempt;
+      step.retryAtMs = undefined;
+      step.awaitingResume = false;
+      return;
+    case "step-end":
+      if (step) step.status = "succeeded";
+      return;
+    case "step-error":
+      if (!step) return;
+      step.awaitingResume = false;
+      if (event.willRetry) {
+        step.status = "pending";
+        step.retryAtMs = event.retryAtMs;
+      } else {
+        step.status = "failed";
+        step.failure = { name: event.error.name, message: event.error.message };
+      }
+      return;
+    case "step-skip":
+      if (!step) return;
+      step.status = "skipped";
+      step.skipReason = event.reason;
+      return;
+    case "human-input-request":
+      if (!step) return;
+      step.status = "waiting";
+      step.openRequests.add(event.requestId);
+      return;
+    case "human-input-response":
+      for (const s of state.steps.values())
+        if (s.openRequests.delete(event.requestId)) {
+          s.answers.push(event.requestId);
+          // The step runs again and finds the answer in its journal.
+          if (s.status === "waiting" && s.openRequests.size === 0) {
+            s.status = "pending";
+            s.awaitingResume = true;
+          }
+        }
+      return;
+    case "document-version":
+      state.documentVersions.set(event.documentId, event.version);
+      return;
+    case "remediation":
+      applyRemediation(state, event.stepId, event.targets, event.feedback, graph);
+      return;
+    case "run-end":
+      state.runStatus = event.status;
+      return;
+    default: {
+      const exhaustive: never = event;
+      throw new Error(`unknown event ${JSON.stringify(exhaustive)}`);
+    }
+  }
+}
+
+/** Send `targets` and everything downstream of them (including the requester) to a new round. */
+function applyRemediation(
+  state: EngineState,
+  requester: string,
+  targets: readonly string[],
+  feedback: readonly string[],
+  graph: EngineGraph,
+): void {
+  state.remediationRounds.set(requester, (state.remediationRounds.get(requester) ?? 0) + 1);
+  const reset = new Set<string>();
+  const stack = [...targets];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (reset.has(id)) continue;
+    reset.add(id);
+    stack.push(...(graph.dependents.get(id) ?? []));
+  }
+  reset.add(requester);
+  for (const id of reset) {
+    const s = state.steps.get(id);
+    if (!s) continue;
+    s.status = "pending";
+    s.round++;
+    s.attempt = 0;
+    s.retryAtMs = undefined;
+    s.failure = undefined;
+    s.skipReason = undefined;
+    s.openRequests.clear();
+    s.awaitingResume = false;
+    s.feedback = targets.includes(id) ? [...feedback] : [];
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Execute one step attempt: evaluate its condition, run its executor through a journaling context,
+ * validate and store the documents it produced, and append the outcome. Never throws for a step's
+ * own failure: that becomes a `step-error` event (with a retry time when retries remain).
+ */
+import { compileSchema, evaluateExpression, formatSchemaErrors, truthy } from "../definition/index.js";
+import type { DocumentRef, JsonValue, RunEvent, Step } from "../spec/index.js";
+import { lookupIn, runData } from "./run-data.js";
+import { makeStepContext } from "./step-context.js";
+import type { RunScope } from "./types.js";
+
+export type { RunScope } from "./types.js";
+
+const defaultRetryDelayMs = (attempt: number) =>
+  Math.floor(Math.random() * Math.min(30_000, 500 * 2 ** (attempt - 1)));
+
+export async function executeStep(
+  scope: RunScope,
+  stepId: string,
+  attempt: number,
+  round: number,
+): Promise<void> {
+  const { deps, workflow, writer } = scope;
+  const step = workflow.steps.find((s) => s.id === stepId)!;
+  const fail = async (error: { name: string; message: string }, retryable: boolean) => {
+    if (scope.signal.aborted) return; // cancelled: the run-end is already journaled
+    const willRetry = retryable && attempt <= step.retries;
+    const retryAtMs = willRetry
+      ? deps.now() + (deps.retryDelayMs ?? defaultRetryDelayMs)(attempt)
+      : undefined;
+    await writer.append([
+      {
+        type: "step-error",
+        stepId,
+        attempt,
+        error,
+        willRetry,
+        ...(retryAtMs !== undefined ? { retryAtMs } : {}),
+      },
+    ]);
+  };
+
+  if (step.when !== undefined) {
+    const data = await runData(scope, step);
+    const result = evaluateExpression(step.when, lookupIn(data));
+    if (result.error) return fail({ name: "ConditionError", message: `when: ${result.error}` }, false);
+    if (!truthy(result.value)) {
+      await writer.append([{ type: "step-skip", stepId, reason: `when: ${step.when} is false` }]);
+      return;
+    }
+  }
+
+  const executor = deps.executors[step.kind];
+  if (!executor) return fail({ name: "NotRunnable", message: `no executor for ${step.kind} steps` }, false);
+  const context = makeStepContext(scope, step, attempt, round);
+  let outcome: Awaited<ReturnType<typeof executor.execute>>;
+  try {
+    outcome = await executor.execute(context);
+  } catch (error) {
+    const err = error as Error & { isRetryable?: boolean };
+    return fail({ name: err.name || "Error", message: err.message }, err.isRetryable ?? true);
+  }
+  switch (outcome.type) {
+    case "waiting":
+      return;
+    case "failed":
+      return fail(outcome.error, outcome.retryable);
+    case "remediate":
+      await writer.append([
+        { type: "remediation", stepId, round, targets: outcome.targets, feedback: outcome.feedback },
+      ]);
+      return;
+    case "done": {
+      const events = await documentEvents(scope, step, attempt, outcome.documents, outcome.model);
+      if ("error" in events) return fail(events.error, true);
+      await writer.append([
+        ...events.events,
+        {
+          type: "step-end",
+          stepId,
+          attempt,
+          ...(outcome.output !== undefined ? { output: outcome.output } : {}),
+        },
+      ]);
+      return;
+    }
+  }
+}
+
+/** Validate each produced document, store it as a blob, and describe it with its lineage. */
+async function documentEvents(
+  scope: RunScope,
+  step: Step,
+  attempt: number,
+  documents: Record<string, string>,
+  model: string | undefined,
+): Promise<{ events: RunEvent[] } | { error: { name: string; message: string } }> {
+  const events: RunEvent[] = [];
+  const inputVersions: DocumentRef[] = step.inputs
+    .map((id) => ({ documentId: id, version: scope.state.documentVersions.get(id) ?? 0 }))
+    .filter((r) => r.version > 0);
+  for (const documentId of step.outputs) {
+    const content = documents[documentId];
+    if (content === undefined)
+      return {
+        error: {
+          name: "MissingDocument",
+          message: `step '${step.id}' did not produce document '${documentId}'`,
+        },
+      };
+    const type = scope.workflow.documents[documentId];
+    if (type?.schema) {
+      let value: JsonValue;
+      try {
+        value = JSON.parse(content) as JsonValue;
+      } catch (error) {
+        return {
+          error: {
+            name: "InvalidDocument",
+            message: `document '${documentId}' is not JSON: ${(error as Error).message}`,
+          },
+        };
+      }
+      const { validate } = compileSchema(type.schema);
+      if (validate && !validate(value))
+        return {
+          error: {
+            name: "InvalidDocument",
+            message: `document '${documentId}' does not match its schema: ${formatSchemaErrors(validate).slice(0, 5).join("; ")}`,
+          },
+        };
+    }
+    const bytes = Buffer.from(content, "utf8");
+    const blobHash = await scope.deps.store.putBlob(bytes);
+    const version = (scope.state.documentVersions.get(documentId) ?? 0) + 1;
+    events.push({
+      type: "document-version",
+      documentId,
+      version,
+      blobHash,
+      sizeBytes: bytes.byteLength,
+      stepId: step.id,
+      attempt,
+      ...(model ? { model } : {}),
+      inputVersions,
+      blobs: [blobHash],
+    });
+  }
+  return { events };
+}

@@ -1,0 +1,62 @@
+/**
+ * Appends a run's events in order, batching everything queued in the same tick into one store
+ * transaction (group commit). Each batch is applied to the engine state only after it is durable.
+ */
+import type { AppendOptions, RunEvent, Store } from "../spec/index.js";
+
+interface Pending {
+  events: RunEvent[];
+  options: AppendOptions | undefined;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export class JournalWriter {
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly runId: string,
+    public nextSeq: number,
+    /** Called with each durable batch, in order. */
+    private readonly onAppended: (events: readonly RunEvent[]) => void,
+  ) {}
+
+  append(events: RunEvent[], options?: AppendOptions): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ events, options, resolve, reject });
+      if (!this.flushing) this.flushing = Promise.resolve().then(() => this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      // Batches with options (status changes) go alone so the option applies to exactly their events.
+      const first = this.queue[0]!;
+      const batch = first.options ? [this.queue.shift()!] : this.takeWhile((p) => !p.options);
+      const events = batch.flatMap((p) => p.events);
+      try {
+        const result = await this.store.appendEvents(this.runId, this.nextSeq, events, first.options);
+        this.nextSeq = result.nextSeq;
+        this.onAppended(events);
+        for (const p of batch) p.resolve();
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+        for (const p of this.queue.splice(0)) p.reject(error);
+      }
+    }
+    this.flushing = undefined;
+  }
+
+  private takeWhile(predicate: (p: Pending) => boolean): Pending[] {
+    const taken: Pending[] = [];
+    while (this.queue.length > 0 && predicate(this.queue[0]!)) taken.push(this.queue.shift()!);
+    return taken;
+  }
+
+  /** Resolves once everything queued so far is durable (or failed). */
+  async drain(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The data a step's templates and expressions see: run inputs, the latest version of every
+ * document produced so far, role, step and workflow fields, feedback and answers.
+ */
+import type { JsonValue, Step } from "../spec/index.js";
+import type { RunScope } from "./types.js";
+
+export interface RunData {
+  inputs: Record<string, JsonValue>;
+  /** Parsed JSON for JSON documents, text otherwise. */
+  documents: Record<string, JsonValue>;
+  role?: { id: string; name?: string; instructions: string };
+  step: { id: string; name?: string; description?: string };
+  workflow: { name: string; description?: string; version?: string };
+  run: { id: string };
+  output?: { id: string; schema?: JsonValue; description?: string };
+  feedback?: string;
+  answers?: string;
+  item?: JsonValue;
+  index?: number;
+}
+
+export async function readDocumentText(
+  scope: RunScope,
+  documentId: string,
+): Promise<{ version: number; content: string } | undefined> {
+  const event = scope.index.documents.get(documentId);
+  if (!event) return undefined;
+  const cached = scope.index.contents.get(event.blobHash);
+  if (cached !== undefined) return { version: event.version, content: cached };
+  const bytes = await scope.deps.store.getBlob(event.blobHash);
+  if (!bytes)
+    throw new Error(`the content of document '${documentId}' v${event.version} is missing from the store`);
+  const content = Buffer.from(bytes).toString("utf8");
+  scope.index.contents.set(event.blobHash, content);
+  return { version: event.version, content };
+}
+
+export async function runData(scope: RunScope, step: Step, extra: Partial<RunData> = {}): Promise<RunData> {
+  const documents: Record<string, JsonValue> = {};
+  for (const documentId of scope.index.documents.keys()) {
+    const loaded = await readDocumentText(scope, documentId);
+    if (!loaded) continue;
+    const isJson = scope.workflow.documents[documentId]?.format === "json";
+    documents[documentId] = isJson ? parseOrText(loaded.content) : loaded.content;
+  }
+  const role = "role" in step && step.role ? scope.workflow.roles[step.role] : undefined;
+  const output = step.outputs[0] ? scope.workflow.documents[step.outputs[0]] : undefined;
+  return {
+    inputs: (scope.index.inputs ?? {}) as Record<string, JsonValue>,
+    documents,
+    ...(role
+      ? { role: { id: role.id, instructions: role.instructions, ...(role.name ? { name: role.name } : {}) } }
+      : {}),
+    step: {
+      id: step.id,
+      ...(step.name ? { name: step.name } : {}),
+      ...(step.description ? { description: step.description } : {}),
+    },
+    workflow: {
+      name: scope.workflow.name,
+      ...(scope.workflow.description ? { description: scope.workflow.description } : {}),
+      ...(scope.workflow.version ? { version: scope.workflow.version } : {}),
+    },
+    run: { id: scope.runId },
+    ...(output
+      ? {
+          output: {
+            id: output.id,
+            ...(output.schema ? { schema: output.schema as JsonValue } : {}),
+            ...(output.description ? { description: output.description } : {}),
+          },
+        }
+      : {}),
+    ...extra,
+  };
+}
+
+function parseOrText(content: string): JsonValue {
+  try {
+    return JSON.parse(content) as JsonValue;
+  } catch {
+    return content;
+  }
+}
+
+/** `documents.review.score` -> value; ids with '-' are single segments. */
+export function lookupIn(data: RunData): (path: string) => unknown {
+  return (path) => {
+    let current: unknown = data;
+    for (const segment of path.split(".")) {
+      if (current === null || typeof current !== "object") return undefined;
+      current = (current as Record<string, unknown>)[segment];
+    }
+    return current;
+  };
+}

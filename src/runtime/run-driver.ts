@@ -1,0 +1,195 @@
+/**
+ * Drives one run: folds its journal into engine state, executes the engine's commands, and appends
+ * what happens. Steps start the moment their own inputs are ready; many run at once. After a crash
+ * the same function resumes the run: steps that were in flight run again with the same attempt,
+ * and every call already recorded in the journal is answered from it, never repeated.
+ */
+import { apply, decide, engineGraph, inFlightSteps, initialState } from "../engine/index.js";
+import { StoreConflictError } from "../errors/index.js";
+import { plan as planWorkflow } from "../planner/index.js";
+import type { RunEvent, Workflow } from "../spec/index.js";
+import { RunNotFoundError } from "./errors.js";
+import { executeStep } from "./execute-step.js";
+import { JournalWriter } from "./journal-writer.js";
+import { RunIndex } from "./run-index.js";
+import type { DriveOutcome, RuntimeDeps } from "./types.js";
+
+export async function driveRun(
+  deps: RuntimeDeps,
+  runId: string,
+  signal?: AbortSignal,
+): Promise<DriveOutcome> {
+  const { store } = deps;
+  const run = await store.getRun(runId);
+  if (!run) throw new RunNotFoundError(runId);
+  const workflow = await loadPinnedWorkflow(deps, run.definitionHash);
+  const graph = engineGraph(workflow, planWorkflow(workflow, { prices: {} }));
+  const state = initialState(graph);
+  const index = new RunIndex();
+  index.inputs = run.inputs as Record<string, unknown>;
+  const entries = await store.readEvents(runId);
+  for (const entry of entries) {
+    apply(state, entry.event, graph);
+    index.add(entry.event);
+  }
+  if (state.runStatus !== "running") return state.runStatus;
+
+  const writer = new JournalWriter(store, runId, run.nextSeq, (events: readonly RunEvent[]) => {
+    for (const event of events) {
+      apply(state, event, graph);
+      index.add(event);
+      deps.onEvent?.(runId, event);
+    }
+  });
+  const controller = new AbortController();
+  const abort = () => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", abort, { once: true });
+  const watcher = setInterval(() => {
+    store.getRun(runId).then(
+      (r) => {
+        if (r?.status === "cancelled") controller.abort(new Error("run cancelled"));
+      },
+      () => undefined,
+    );
+  }, deps.cancelPollMs ?? 250);
+  watcher.unref?.();
+
+  const inFlight = new Map<string, Promise<void>>();
+  const timers = new Map<string, Promise<void>>();
+  const launch = (stepId: string, attempt: number, round: number) => {
+    const task = executeStep(
+      { deps, runId, workflow, state, index, writer, signal: controller.signal },
+      stepId,
+      attempt,
+      round,
+    )
+      .catch((error: unknown) => deps.onInternalError?.(runId, error))
+      .finally(() => inFlight.delete(stepId));
+    inFlight.set(stepId, task);
+  };
+
+  try {
+    if (entries.length === 0)
+      await writer.append(
+        [{ type: "run-start", workflowName: workflow.name, workflowHash: run.workflowHash }],
+        {
+          status: "running",
+        },
+      );
+    else if (run.status !== "running") await store.updateRunStatus(runId, ["pending", "waiting"], "running");
+    for (const step of inFlightSteps(state)) launch(step.id, step.attempt, step.round);
+
+    for (;;) {
+      if (controller.signal.aborted) return await settleAborted(deps, runId, inFlight);
+      const commands = decide(state, graph);
+      const starts: Array<{ stepId: string; attempt: number; round: number }> = [];
+      let progressed = false;
+      for (const command of commands) {
+        if (command.type === "finish-run") {
+          await writer.append(
+            [
+              {
+                type: "run-end",
+                status: command.status,
+                ...(command.reason ? { error: { name: "StepFailed", message: command.reason } } : {}),
+              },
+            ],
+            {
+              status: command.status,
+            },
+          );
+          return command.status;
+        }
+        if (command.type === "skip-step") {
+          await writer.append([{ type: "step-skip", stepId: command.stepId, reason: command.reason }]);
+          progressed = true;
+          continue;
+        }
+        if (inFlight.has(command.stepId) || timers.has(command.stepId)) continue;
+        const waitMs =
+          command.type === "start-step" && command.notBeforeMs !== undefined
+            ? command.notBeforeMs - deps.now()
+            : 0;
+        if (waitMs > 0) {
+          const timer = sleep(waitMs, controller.signal).finally(() => timers.delete(command.stepId));
+          timers.set(command.stepId, timer);
+          continue;
+        }
+        starts.push({ stepId: command.stepId, attempt: command.attempt, round: command.round });
+      }
+      if (starts.length > 0) {
+        await writer.append(
+          starts.map((s) => ({ type: "step-start" as const, stepId: s.stepId, attempt: s.attempt })),
+        );
+        for (const s of starts) launch(s.stepId, s.attempt, s.round);
+        progressed = true;
+      }
+      if (progressed) continue;
+      if (inFlight.size === 0 && timers.size === 0) {
+        await writer.drain();
+        if ([...state.steps.values()].some((s) => s.status === "waiting")) {
+          await store.updateRunStatus(runId, "running", "waiting");
+          return "waiting";
+        }
+        if (decide(state, graph).length > 0) continue;
+        throw new Error(
+          `run ${runId} cannot make progress (engine returned no command and nothing is in flight)`,
+        );
+      }
+      await Promise.race([...inFlight.values(), ...timers.values()]);
+    }
+  } catch (error) {
+    if (error instanceof StoreConflictError) {
+      const current = await store.getRun(runId);
+      if (current?.status === "cancelled") return await settleAborted(deps, runId, inFlight, controller);
+    }
+    controller.abort(error);
+    await Promise.allSettled(inFlight.values());
+    throw error;
+  } finally {
+    clearInterval(watcher);
+    signal?.removeEventListener("abort", abort);
+  }
+}
+
+async function settleAborted(
+  deps: RuntimeDeps,
+  runId: string,
+  inFlight: Map<string, Promise<void>>,
+  controller?: AbortController,
+): Promise<DriveOutcome> {
+  controller?.abort(new Error("run cancelled"));
+  await Promise.allSettled(inFlight.values());
+  const run = await deps.store.getRun(runId);
+  return run?.status === "cancelled" ? "cancelled" : "interrupted";
+}
+
+const workflowCache = new Map<string, Workflow>();
+
+export async function loadPinnedWorkflow(deps: RuntimeDeps, definitionHash: string): Promise<Workflow> {
+  const cached = workflowCache.get(definitionHash);
+  if (cached) return cached;
+  const bytes = await deps.store.getBlob(definitionHash);
+  if (!bytes)
+    throw new Error(
+      `the pinned definition ${definitionHash.slice(0, 12)} of this run is missing from the store`,
+    );
+  const workflow = JSON.parse(Buffer.from(bytes).toString("utf8")) as Workflow;
+  if (workflowCache.size > 100) workflowCache.clear();
+  workflowCache.set(definitionHash, workflow);
+  return workflow;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

@@ -1,0 +1,48 @@
+/**
+ * What the runtime needs to look up quickly while a run executes, built from the same journal
+ * as the engine state: recorded call results, human requests and responses, document blobs.
+ */
+import type {
+  DocumentVersionEvent,
+  HumanInputRequestEvent,
+  HumanInputResponseEvent,
+  ModelCallEndEvent,
+  RunEvent,
+} from "../spec/index.js";
+
+export class RunIndex {
+  readonly callEnds = new Map<string, ModelCallEndEvent>();
+  readonly requests = new Map<string, HumanInputRequestEvent>();
+  readonly responses = new Map<string, HumanInputResponseEvent>();
+  /** Latest version event per document. */
+  readonly documents = new Map<string, DocumentVersionEvent>();
+  /** Document and blob contents already read, by blob hash. */
+  readonly contents = new Map<string, string>();
+  /** The run's inputs (after defaults). */
+  inputs: Record<string, unknown> | undefined;
+  costUsd = 0;
+  inputTokens = 0;
+  outputTokens = 0;
+
+  add(event: RunEvent): void {
+    switch (event.type) {
+      case "model-call-end":
+        if (event.outcome === "ok") this.callEnds.set(event.callKey, event);
+        this.costUsd += event.costUsd ?? 0;
+        this.inputTokens += event.usage?.inputTokens ?? 0;
+        this.outputTokens += event.usage?.outputTokens ?? 0;
+        return;
+      case "human-input-request":
+        this.requests.set(event.requestId, event);
+        return;
+      case "human-input-response":
+        if (!this.responses.has(event.requestId)) this.responses.set(event.requestId, event);
+        return;
+      case "document-version":
+        this.documents.set(event.documentId, event);
+        return;
+      default:
+        return;
+    }
+  }
+}

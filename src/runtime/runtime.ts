@@ -1,0 +1,132 @@
+/**
+ * The runtime's operations on runs: start (pinned to the exact definition), drive, answer,
+ * approve or reject, cancel. Every change is an event appended to the run's journal, so any
+ * process can pick a run up where another left it.
+ */
+import { randomUUID } from "node:crypto";
+import { resolve } from "node:path";
+import { StoreConflictError } from "../errors/index.js";
+import type { JsonValue, RunRecord, Workflow } from "../spec/index.js";
+import { RunNotFoundError, WorkflowNotRunnableError } from "./errors.js";
+import { resolveInputs } from "./inputs.js";
+import { driveRun } from "./run-driver.js";
+import type { DriveOutcome, RuntimeDeps } from "./types.js";
+
+export interface StartOptions {
+  id?: string;
+  priority?: number;
+}
+
+export class Runtime {
+  constructor(readonly deps: RuntimeDeps) {}
+
+  /** Create a run pinned to `workflow` (its prompts and schemas are inside it). Throws on bad inputs. */
+  async start(
+    workflow: Workflow,
+    given: Record<string, JsonValue>,
+    options: StartOptions = {},
+  ): Promise<RunRecord> {
+    const missing = [...new Set(workflow.steps.map((s) => s.kind))].filter((k) => !this.deps.executors[k]);
+    if (missing.length > 0)
+      throw new WorkflowNotRunnableError(
+        `this version of quorum cannot run ${missing.map((k) => `'${k}'`).join(", ")} steps yet (they validate and plan, but have no executor); remove them or wait for a release that runs them`,
+      );
+    const { inputs, problems } = resolveInputs(workflow, given);
+    if (problems.length > 0) throw new WorkflowNotRunnableError(problems.join("\n"));
+    const pinned: Workflow = {
+      ...workflow,
+      source: { ...workflow.source, file: resolve(workflow.source.file) },
+    };
+    return this.deps.store.createRun({
+      id: options.id ?? newRunId(this.deps.now()),
+      workflowName: workflow.name,
+      workflowHash: workflow.source.hash,
+      definition: Buffer.from(JSON.stringify(pinned), "utf8"),
+      inputs,
+      ...(options.priority !== undefined ? { priority: options.priority } : {}),
+    });
+  }
+
+  drive(runId: string, signal?: AbortSignal): Promise<DriveOutcome> {
+    return driveRun(this.deps, runId, signal);
+  }
+
+  /** Answer the open request of `stepId` (clarification or approval). Answering twice is harmless. */
+  async respond(
+    runId: string,
+    stepId: string,
+    response: JsonValue,
+    respondedBy?: string,
+  ): Promise<"recorded" | "already-answered"> {
+    for (let tries = 0; tries < 5; tries++) {
+      const run = await this.requireRun(runId);
+      const events = await this.deps.store.readEvents(runId);
+      const answered = new Set(
+        events.flatMap((e) => (e.event.type === "human-input-response" ? [e.event.requestId] : [])),
+      );
+      const open = events.filter(
+        (e) =>
+          e.event.type === "human-input-request" &&
+          e.event.stepId === stepId &&
+          !answered.has(e.event.requestId),
+      );
+      if (open.length === 0) {
+        const anyRequest = events.some(
+          (e) => e.event.type === "human-input-request" && e.event.stepId === stepId,
+        );
+        if (anyRequest) return "already-answered";
+        throw new WorkflowNotRunnableError(
+          `step '${stepId}' of run ${runId} is not waiting for input; see 'quorum inbox'`,
+        );
+      }
+      const request = open[open.length - 1]!.event as { requestId: string };
+      try {
+        await this.deps.store.appendEvents(
+          runId,
+          run.nextSeq,
+          [
+            {
+              type: "human-input-response",
+              requestId: request.requestId,
+              response,
+              ...(respondedBy ? { respondedBy } : {}),
+            },
+          ],
+          run.status === "waiting" ? { status: "pending" } : {},
+        );
+        return "recorded";
+      } catch (error) {
+        if (!(error instanceof StoreConflictError)) throw error;
+      }
+    }
+    throw new Error(`run ${runId} kept changing while recording the answer; try again`);
+  }
+
+  /** Cancel a run: journaled at once; a process driving it aborts its in-flight calls. */
+  async cancel(runId: string): Promise<"cancelled" | "already-finished"> {
+    for (let tries = 0; tries < 10; tries++) {
+      const run = await this.requireRun(runId);
+      if (["succeeded", "failed", "cancelled"].includes(run.status)) return "already-finished";
+      try {
+        await this.deps.store.appendEvents(runId, run.nextSeq, [{ type: "run-end", status: "cancelled" }], {
+          status: "cancelled",
+        });
+        return "cancelled";
+      } catch (error) {
+        if (!(error instanceof StoreConflictError)) throw error;
+      }
+    }
+    throw new Error(`run ${runId} kept changing while cancelling; try again`);
+  }
+
+  async requireRun(runId: string): Promise<RunRecord> {
+    const run = await this.deps.store.getRun(runId);
+    if (!run) throw new RunNotFoundError(runId);
+    return run;
+  }
+}
+
+/** Sortable, readable run ids: time first, then randomness. */
+export function newRunId(nowMs: number): string {
+  return `run_${nowMs.toString(36)}_${randomUUID().slice(0, 8)}`;
+}

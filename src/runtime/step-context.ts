@@ -1,0 +1,113 @@
+/**
+ * The journaling context a step executor works through. Each model call and human request gets a
+ * deterministic key from (step, round, attempt, call number, request): on resume, a call whose
+ * result is in the journal is answered from it, so nothing is paid for twice.
+ */
+
+import type { JsonValue, ModelRequest, ModelResponse, Step } from "../spec/index.js";
+import type { HumanInputResult, StepContext } from "../steps/types.js";
+import { sha256, stableStringify } from "./hash.js";
+import { readDocumentText, runData } from "./run-data.js";
+import type { RunScope } from "./types.js";
+
+/** Results larger than this go to a blob instead of inline in the event. */
+const inlineResultBytes = 32 * 1024;
+
+export function makeStepContext(scope: RunScope, step: Step, attempt: number, round: number): StepContext {
+  const { deps, writer, index } = scope;
+  const stepState = scope.state.steps.get(step.id)!;
+  let calls = 0;
+  let requests = 0;
+  return {
+    runId: scope.runId,
+    workflow: scope.workflow,
+    step,
+    attempt,
+    round,
+    inputs: (index.inputs ?? {}) as Record<string, JsonValue>,
+    feedback: [...stepState.feedback],
+    signal: scope.signal,
+    async readDocument(documentId) {
+      const loaded = await readDocumentText(scope, documentId);
+      return loaded ? { documentId, ...loaded } : undefined;
+    },
+    async variables(extra = {}) {
+      return { ...(await runData(scope, step)), ...extra } as unknown as Record<string, unknown>;
+    },
+    async callModel(request: ModelRequest): Promise<ModelResponse> {
+      const callKey = sha256(stableStringify({ step: step.id, round, attempt, call: ++calls, request }));
+      const recorded = index.callEnds.get(callKey);
+      if (recorded) return recordedResponse(scope, recorded.result, recorded.resultBlob);
+      const model = request.models[0] ?? "auto";
+      await writer.append([{ type: "model-call-start", stepId: step.id, attempt, callKey, model }]);
+      const startedMs = deps.now();
+      try {
+        const response = await deps.models.generate(request, { signal: scope.signal });
+        const result = response as unknown as JsonValue;
+        const json = JSON.stringify(result);
+        const blob =
+          json.length > inlineResultBytes ? await deps.store.putBlob(Buffer.from(json, "utf8")) : undefined;
+        await writer.append([
+          {
+            type: "model-call-end",
+            stepId: step.id,
+            attempt,
+            callKey,
+            model: response.model,
+            outcome: "ok",
+            ...(blob ? { resultBlob: blob, blobs: [blob] } : { result }),
+            usage: response.usage,
+            ...(response.costUsd !== undefined ? { costUsd: response.costUsd } : {}),
+            durationMs: deps.now() - startedMs,
+          },
+        ]);
+        return response;
+      } catch (error) {
+        const err = error as Error & { isRetryable?: boolean; costUsd?: number };
+        if (!scope.signal.aborted)
+          await writer.append([
+            {
+              type: "model-call-end",
+              stepId: step.id,
+              attempt,
+              callKey,
+              model,
+              outcome: "error",
+              error: {
+                name: err.name,
+                message: err.message,
+                ...(err.isRetryable !== undefined ? { isRetryable: err.isRetryable } : {}),
+              },
+              ...(err.costUsd !== undefined ? { costUsd: err.costUsd } : {}),
+              durationMs: deps.now() - startedMs,
+            },
+          ]);
+        throw error;
+      }
+    },
+    async humanInput(kind, prompt): Promise<HumanInputResult> {
+      const requestId = `${step.id}.r${round}.a${attempt}.${++requests}`;
+      const response = index.responses.get(requestId);
+      if (response)
+        return {
+          status: "answered",
+          response: response.response,
+          ...(response.respondedBy ? { respondedBy: response.respondedBy } : {}),
+        };
+      if (!index.requests.has(requestId))
+        await writer.append([{ type: "human-input-request", requestId, stepId: step.id, kind, prompt }]);
+      return { status: "waiting" };
+    },
+  };
+}
+
+async function recordedResponse(
+  scope: RunScope,
+  result: JsonValue | undefined,
+  blob: string | undefined,
+): Promise<ModelResponse> {
+  if (result !== undefined) return result as unknown as ModelResponse;
+  const bytes = blob ? await scope.deps.store.getBlob(blob) : undefined;
+  if (!bytes) throw new Error("a recorded model call result is missing from the store");
+  return JSON.parse(Buffer.from(bytes).toString("utf8")) as ModelResponse;
+}

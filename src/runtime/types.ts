@@ -1,0 +1,35 @@
+import type { EngineState } from "../engine/index.js";
+import type { ModelClient, RunEvent, StepKind, Store, Workflow } from "../spec/index.js";
+import type { StepExecutor } from "../steps/types.js";
+import type { JournalWriter } from "./journal-writer.js";
+import type { RunIndex } from "./run-index.js";
+
+/** `interrupted`: this process stopped driving the run (signal), the run itself goes on later. */
+export type DriveOutcome = "succeeded" | "failed" | "waiting" | "cancelled" | "interrupted";
+
+export interface RuntimeDeps {
+  store: Store;
+  models: ModelClient;
+  executors: Partial<Record<StepKind, StepExecutor>>;
+  /** Epoch ms; injectable for tests. */
+  now: () => number;
+  /** Delay before retry `attempt` (1-based) of a step; default exponential with full jitter. */
+  retryDelayMs?: (attempt: number) => number;
+  /** Called with every durable event (progress output, metrics). */
+  onEvent?: (runId: string, event: RunEvent) => void;
+  onInternalError?: (runId: string, error: unknown) => void;
+  cancelPollMs?: number;
+  /** Directory relative paths in `check` steps resolve against (the workflow file's). */
+  baseDir?: string;
+}
+
+/** Everything a step execution needs from the run driving it. */
+export interface RunScope {
+  deps: RuntimeDeps;
+  runId: string;
+  workflow: Workflow;
+  state: EngineState;
+  index: RunIndex;
+  writer: JournalWriter;
+  signal: AbortSignal;
+}

@@ -1,0 +1,46 @@
+/**
+ * The contract between steps and the model layer (v1). A step asks for one generation; the model
+ * layer routes, limits, retries, falls back and prices it. Steps never see providers or keys.
+ */
+
+export interface ModelRequest {
+  /** Candidates in order of preference (`provider/model`); the model layer may fall back along them. */
+  readonly models: readonly string[];
+  readonly system?: string;
+  readonly prompt: string;
+  /** JSON Schema the answer must satisfy; the answer is then JSON text. */
+  readonly schema?: Record<string, unknown>;
+  readonly schemaName?: string;
+  readonly maxOutputTokens?: number;
+  readonly temperature?: number;
+  /** Content must stay on local models. */
+  readonly sensitive?: boolean;
+}
+
+export interface ModelUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cachedInputTokens?: number;
+  readonly reasoningTokens?: number;
+}
+
+export interface ModelResponse {
+  readonly text: string;
+  /** The model that answered. */
+  readonly model: string;
+  readonly usage: ModelUsage;
+  /** Exact cost of this call including failed attempts inside the model layer, when prices are known. */
+  readonly costUsd?: number;
+  readonly finishReason?: string;
+  /** Produced by the schema-driven dry-run stub, not a real model. */
+  readonly dryRun?: boolean;
+}
+
+export interface ModelCallOptions {
+  readonly signal?: AbortSignal;
+}
+
+export interface ModelClient {
+  readonly specificationVersion: "v1";
+  generate(request: ModelRequest, options?: ModelCallOptions): Promise<ModelResponse>;
+}

@@ -1,0 +1,17 @@
+/** Step executors, one folder per kind. Kinds without an executor are refused before a run starts. */
+import type { StepKind } from "../spec/index.js";
+import { approvalStep } from "./approval/approval-step.js";
+import { checkStep } from "./check/check-step.js";
+import { gateStep } from "./gate/gate-step.js";
+import { modelStep } from "./model/model-step.js";
+import type { StepExecutor } from "./types.js";
+
+export { lookupPath } from "./lookup.js";
+export type { HumanInputResult, LoadedDocument, StepContext, StepExecutor, StepOutcome } from "./types.js";
+
+export const builtinExecutors: Partial<Record<StepKind, StepExecutor>> = {
+  model: modelStep,
+  gate: gateStep,
+  approval: approvalStep,
+  check: checkStep,
+};

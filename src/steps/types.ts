@@ -1,0 +1,52 @@
+/**
+ * What a step executor gets and returns. Executors are effectful but see the world only through
+ * this context: every model call and human request goes through it, so the runtime can journal
+ * each one and answer it from the journal after a crash instead of calling again.
+ */
+import type { JsonValue, ModelRequest, ModelResponse, Step, Workflow } from "../spec/index.js";
+
+export interface LoadedDocument {
+  documentId: string;
+  version: number;
+  /** The document as text (JSON documents are JSON text). */
+  content: string;
+}
+
+export type HumanInputResult =
+  | { status: "answered"; response: JsonValue; respondedBy?: string }
+  | { status: "waiting" };
+
+export interface StepContext {
+  runId: string;
+  workflow: Workflow;
+  step: Step;
+  attempt: number;
+  round: number;
+  /** Run inputs after defaults. */
+  inputs: Record<string, JsonValue>;
+  /** Gate findings or rejection comments for this round (empty on the first). */
+  feedback: readonly string[];
+  signal: AbortSignal;
+  readDocument(documentId: string): Promise<LoadedDocument | undefined>;
+  /**
+   * What templates and expressions see: `inputs`, `documents` (latest versions, JSON parsed),
+   * `role`, `step`, `workflow`, `run`, `output`, plus `extra` (feedback, answers, item...).
+   */
+  variables(extra?: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** A journaled model call: answered from the journal when this exact call was already recorded. */
+  callModel(request: ModelRequest): Promise<ModelResponse>;
+  /** A journaled request to a person: answered, or the run waits. Idempotent per call site. */
+  humanInput(kind: "clarification" | "approval", prompt: string): Promise<HumanInputResult>;
+}
+
+export type StepOutcome =
+  /** Contents of the documents the step produces, by document id; `model` that made them. */
+  | { type: "done"; documents: Record<string, string>; output?: JsonValue; model?: string }
+  | { type: "waiting" }
+  /** Send `targets` (upstream steps) to a new round with `feedback`. */
+  | { type: "remediate"; targets: string[]; feedback: string[]; output?: JsonValue }
+  | { type: "failed"; error: { name: string; message: string }; retryable: boolean };
+
+export interface StepExecutor {
+  execute(context: StepContext): Promise<StepOutcome>;
+}

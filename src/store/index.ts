@@ -1,0 +1,33 @@
+/**
+ * The durable store: `openStore(url)` picks the backend from a URL (the `QUORUM_DB` setting):
+ * - `sqlite:path` (default `.quorum/quorum.db`; the directory is created) or `sqlite::memory:`
+ * - `postgres://user:password@host:port/database[?schema=quorum]` (also `postgresql://`)
+ * Both implement the same `Store` contract (src/spec/store.ts) and pass the same conformance suite.
+ */
+import type { Store, StoreOptions } from "../spec/index.js";
+import { openPostgresStore } from "./postgres/index.js";
+import { openSqliteStore } from "./sqlite/index.js";
+
+export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from "./migrations/index.js";
+export { openPostgresStore, type PostgresStoreOptions } from "./postgres/index.js";
+export { openSqliteStore, type SqliteStoreOptions } from "./sqlite/index.js";
+
+export const DEFAULT_STORE_URL = "sqlite:.quorum/quorum.db";
+
+/** Opens and migrates the store `url` points at; throws a store error with a fix when it cannot. */
+export async function openStore(url: string = DEFAULT_STORE_URL, options: StoreOptions = {}): Promise<Store> {
+  const trimmed = url.trim();
+  if (/^postgres(ql)?:\/\//i.test(trimmed)) return await openPostgresStore(trimmed, options);
+  if (/^sqlite:/i.test(trimmed)) {
+    const path = trimmed.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
+    return openSqliteStore(path === "" ? ".quorum/quorum.db" : path, options);
+  }
+  throw new TypeError(
+    `unsupported store URL '${redact(trimmed)}'; use sqlite:path/to/file.db, sqlite::memory: or postgres://user:password@host:port/database`,
+  );
+}
+
+/** Hides a password in a URL we are about to print. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@/]*@/, "//$1:***@");
+}

@@ -1,0 +1,20 @@
+/**
+ * Every migration, in order. Append new ones here; `LATEST_SCHEMA_VERSION` follows automatically.
+ */
+import { initial } from "./0001-initial.js";
+import type { Migration } from "./migration.js";
+
+export type { Migration } from "./migration.js";
+export { SCHEMA_MIGRATIONS_DDL } from "./migration.js";
+
+export const MIGRATIONS: readonly Migration[] = [initial];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/** Migrations a database at `currentVersion` still needs, in order. */
+export function pendingMigrations(
+  currentVersion: number,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Migration[] {
+  return migrations.filter((migration) => migration.version > currentVersion);
+}

@@ -1,0 +1,91 @@
+/**
+ * Blobs and documents in SQLite. A blob is a row in `blobs` plus 1 MiB rows in `blob_chunks`; putting
+ * known content only touches its `created_at` (so GC's grace period restarts) and never rewrites bytes.
+ */
+
+import { StoreCorruptError } from "../../errors/index.js";
+import type { DocumentVersionRecord, OrphanBlobReport } from "../../spec/index.js";
+import { chunkBytes, isBlobHash, joinChunks, sha256Hex } from "../blob-hash.js";
+import { type DocumentRow, toDocumentRecord } from "../rows.js";
+import type { SqliteDatabase } from "./connection.js";
+
+export class SqliteContent {
+  private readonly touch;
+  private readonly insertBlob;
+  private readonly insertChunk;
+  private readonly size;
+  private readonly chunks;
+  private readonly documents;
+  private readonly documentsById;
+  private readonly putTx;
+  private readonly getTx;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly target: string,
+    private readonly now: () => number,
+  ) {
+    this.touch = db.prepare("UPDATE blobs SET created_at = max(created_at, ?) WHERE hash = ?");
+    this.insertBlob = db.prepare("INSERT INTO blobs (hash, size_bytes, created_at) VALUES (?, ?, ?)");
+    this.insertChunk = db.prepare("INSERT INTO blob_chunks (hash, idx, bytes) VALUES (?, ?, ?)");
+    this.size = db.prepare("SELECT size_bytes FROM blobs WHERE hash = ?").pluck();
+    this.chunks = db.prepare("SELECT bytes FROM blob_chunks WHERE hash = ? ORDER BY idx").pluck();
+    const documentSql = `SELECT run_id, document_id, version, blob_hash, size_bytes, step_id, attempt, model,
+      input_versions, seq, created_at FROM documents WHERE run_id = ?`;
+    this.documents = db.prepare(`${documentSql} ORDER BY document_id, version`);
+    this.documentsById = db.prepare(`${documentSql} AND document_id = ? ORDER BY version`);
+    this.putTx = db.transaction((hash: string, bytes: Uint8Array, nowMs: number) => {
+      if (this.touch.run(nowMs, hash).changes > 0) return;
+      for (const [index, chunk] of chunkBytes(bytes).entries()) this.insertChunk.run(hash, index, chunk);
+      this.insertBlob.run(hash, bytes.byteLength, nowMs);
+    });
+    this.getTx = db.transaction((hash: string): Uint8Array | undefined => {
+      const sizeBytes = this.size.get(hash) as number | undefined;
+      if (sizeBytes === undefined) return undefined;
+      const chunks = this.chunks.all(hash) as Buffer[];
+      const total = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+      if (total !== sizeBytes) {
+        throw new StoreCorruptError(this.target, `blob ${hash} has ${total} of its ${sizeBytes} bytes`);
+      }
+      return joinChunks(chunks, sizeBytes);
+    });
+  }
+
+  putBlob(bytes: Uint8Array): string {
+    const hash = sha256Hex(bytes);
+    this.putTx(hash, bytes, this.now());
+    return hash;
+  }
+
+  getBlob(hash: string): Uint8Array | undefined {
+    return isBlobHash(hash) ? this.getTx(hash) : undefined;
+  }
+
+  listDocumentVersions(runId: string, documentId?: string): DocumentVersionRecord[] {
+    const rows = (
+      documentId === undefined ? this.documents.all(runId) : this.documentsById.all(runId, documentId)
+    ) as DocumentRow[];
+    return rows.map(toDocumentRecord);
+  }
+
+  deleteOrphanBlobs(olderThanMs: number): OrphanBlobReport {
+    const collect = this.db.transaction((): OrphanBlobReport => {
+      const orphans = this.db
+        .prepare(
+          `SELECT hash, size_bytes FROM blobs b WHERE created_at < ?
+             AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.blob_hash = b.hash)`,
+        )
+        .all(olderThanMs) as { hash: string; size_bytes: number }[];
+      const deleteChunks = this.db.prepare("DELETE FROM blob_chunks WHERE hash = ?");
+      const deleteBlob = this.db.prepare("DELETE FROM blobs WHERE hash = ?");
+      let bytesDeleted = 0;
+      for (const orphan of orphans) {
+        deleteChunks.run(orphan.hash);
+        deleteBlob.run(orphan.hash);
+        bytesDeleted += orphan.size_bytes;
+      }
+      return { blobsDeleted: orphans.length, bytesDeleted };
+    });
+    return collect.immediate();
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The SQLite journal: one short transaction per batch, every statement prepared once. The `runs` row is
+ * the guard: `UPDATE … WHERE next_seq = expected` both checks and advances the sequence, so a second
+ * writer (another process on the same file) sees zero changed rows and gets a typed conflict.
+ */
+import type { AppendOptions, AppendResult, JournalEntry, RunEvent } from "../../spec/index.js";
+import { appendConflict, checkSeq, type RunProbe } from "../conflicts.js";
+import { decodeEvent, type EncodedEvent, type EventRow, encodeEvents } from "../event-codec.js";
+import { checkStatus, isRunnable } from "../rows.js";
+import type { SqliteDatabase } from "./connection.js";
+
+export class SqliteJournal {
+  private readonly bump;
+  private readonly probe;
+  private readonly insertEvent;
+  private readonly insertDocument;
+  private readonly insertRef;
+  private readonly readFrom;
+  private readonly readCall;
+  private readonly appendTx;
+
+  constructor(
+    db: SqliteDatabase,
+    private readonly now: () => number,
+    private readonly maxEventBytes: number,
+    private readonly notify: () => void,
+  ) {
+    this.bump = db.prepare(
+      `UPDATE runs SET next_seq = next_seq + ?, updated_at = ?, status = coalesce(?, status),
+         wake_at = CASE WHEN ? THEN ? ELSE wake_at END
+       WHERE id = ? AND next_seq = ? AND status NOT IN ('succeeded', 'failed', 'cancelled')`,
+    );
+    this.probe = db.prepare("SELECT status, next_seq FROM runs WHERE id = ?");
+    this.insertEvent = db.prepare(
+      "INSERT INTO events (run_id, seq, type, at, call_key, payload) VALUES (?, ?, ?, ?, ?, ?)",
+    );
+    this.insertDocument = db.prepare(
+      `INSERT INTO documents (run_id, document_id, version, blob_hash, size_bytes, step_id, attempt, model,
+         input_versions, seq, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertRef = db.prepare("INSERT OR IGNORE INTO blob_refs (run_id, blob_hash) VALUES (?, ?)");
+    this.readFrom = db.prepare(
+      "SELECT seq, at, payload FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq",
+    );
+    this.readCall = db.prepare(
+      "SELECT seq, at, payload FROM events WHERE run_id = ? AND call_key = ? ORDER BY seq",
+    );
+    this.appendTx = db.transaction(this.write.bind(this));
+  }
+
+  append(
+    runId: string,
+    expectedNextSeq: number,
+    events: readonly RunEvent[],
+    options: AppendOptions = {},
+  ): AppendResult {
+    checkSeq(runId, expectedNextSeq);
+    const status = options.status === undefined ? null : checkStatus(options.status);
+    const encoded = encodeEvents(runId, events, this.maxEventBytes);
+    const atMs = options.atMs ?? this.now();
+    this.appendTx(runId, expectedNextSeq, encoded, atMs, status, options.wakeAtMs);
+    if (isRunnable(options.status ?? undefined) || typeof options.wakeAtMs === "number") this.notify();
+    return { firstSeq: expectedNextSeq, nextSeq: expectedNextSeq + encoded.length, atMs };
+  }
+
+  private write(
+    runId: string,
+    expectedNextSeq: number,
+    encoded: readonly EncodedEvent[],
+    atMs: number,
+    status: string | null,
+    wakeAtMs: number | null | undefined,
+  ): void {
+    const setWake = wakeAtMs === undefined ? 0 : 1;
+    const changed = this.bump.run(
+      encoded.length,
+      atMs,
+      status,
+      setWake,
+      wakeAtMs ?? null,
+      runId,
+      expectedNextSeq,
+    );
+    if (changed.changes === 0) {
+      throw appendConflict(runId, expectedNextSeq, this.probe.get(runId) as RunProbe | undefined);
+    }
+    let seq = expectedNextSeq;
+    for (const event of encoded) {
+      this.insertEvent.run(runId, seq, event.type, atMs, event.callKey, event.payload);
+      const doc = event.document;
+      if (doc !== undefined) {
+        this.insertDocument.run(
+          runId,
+          doc.documentId,
+          doc.version,
+          doc.blobHash,
+          doc.sizeBytes,
+          doc.stepId,
+          doc.attempt,
+          doc.model,
+          doc.inputVersions,
+          seq,
+          atMs,
+        );
+      }
+      for (const hash of event.blobs) this.insertRef.run(runId, hash);
+      seq += 1;
+    }
+  }
+
+  read(runId: string, fromSeq = 0): JournalEntry[] {
+    return (this.readFrom.all(runId, fromSeq) as EventRow[]).map((row) => decodeEvent(row));
+  }
+
+  readCallEvents(runId: string, callKey: string): JournalEntry[] {
+    return (this.readCall.all(runId, callKey) as EventRow[]).map((row) => decodeEvent(row));
+  }
+}

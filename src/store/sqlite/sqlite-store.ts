@@ -1,0 +1,170 @@
+/**
+ * The SQLite store: the default, embedded in one file. Composes the journal, runs, claims and content
+ * parts over one connection; the driver is synchronous, so every method does its work in the same tick
+ * and returns a settled promise (no thread hops on the hot path). Driver errors become store errors.
+ */
+import type {
+  AppendOptions,
+  AppendResult,
+  DocumentVersionRecord,
+  JournalEntry,
+  ListRunsQuery,
+  NewRun,
+  OrphanBlobReport,
+  RunEvent,
+  RunPage,
+  RunRecord,
+  RunStatus,
+  Store,
+  StoreOptions,
+  WaitingRun,
+  WakeReason,
+} from "../../spec/index.js";
+import { ORPHAN_BLOB_GRACE_MS } from "../blob-hash.js";
+import { DEFAULT_MAX_EVENT_BYTES } from "../event-codec.js";
+import type { Migration } from "../migrations/index.js";
+import { DEFAULT_MAX_WAIT_MS } from "../work-signal.js";
+import { SqliteClaims } from "./claims.js";
+import {
+  DEFAULT_BUSY_TIMEOUT_MS,
+  mapSqliteError,
+  openSqlite,
+  type SqliteDatabase,
+  sqliteTarget,
+} from "./connection.js";
+import { SqliteContent } from "./content.js";
+import { SqliteJournal } from "./journal.js";
+import { migrateSqlite } from "./migrate.js";
+import { type SqliteNotifier, sqliteNotifier } from "./notify.js";
+import { SqliteRuns } from "./runs.js";
+
+export interface SqliteStoreOptions extends StoreOptions {
+  /** Test hook: the migrations to apply instead of the released ones. */
+  readonly migrations?: readonly Migration[];
+}
+
+/** Opens (creating if needed) and migrates a SQLite store at `path` (a file path or `:memory:`). */
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
+  const target = sqliteTarget(path);
+  const now = options.now ?? Date.now;
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const db = openSqlite(target, busyTimeoutMs);
+  try {
+    const schemaVersion = migrateSqlite(db, target.path, now, options.migrations);
+    return new SqliteStore(db, target.path, target.isMemory, schemaVersion, now, busyTimeoutMs, options);
+  } catch (error) {
+    db.close();
+    throw mapSqliteError(error, target.path, busyTimeoutMs);
+  }
+}
+
+class SqliteStore implements Store {
+  readonly specificationVersion = "v1";
+  readonly kind = "sqlite";
+  private readonly notifier: SqliteNotifier;
+  private readonly journal: SqliteJournal;
+  private readonly runs: SqliteRuns;
+  private readonly claims: SqliteClaims;
+  private readonly content: SqliteContent;
+  private closed = false;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    readonly target: string,
+    isMemory: boolean,
+    readonly schemaVersion: number,
+    private readonly now: () => number,
+    private readonly busyTimeoutMs: number,
+    options: StoreOptions,
+  ) {
+    this.notifier = sqliteNotifier(target, isMemory);
+    const notify = (): void => this.notifier.notify();
+    this.journal = new SqliteJournal(db, now, options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES, notify);
+    this.runs = new SqliteRuns(db, now, notify);
+    this.claims = new SqliteClaims(db, now, notify);
+    this.content = new SqliteContent(db, target, now);
+  }
+
+  /** Runs synchronous driver work, settling the promise with the result or a store error. */
+  private run<T>(work: () => T): Promise<T> {
+    try {
+      if (this.closed) throw new Error(`store ${this.target} is closed`);
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(mapSqliteError(error, this.target, this.busyTimeoutMs));
+    }
+  }
+
+  createRun(run: NewRun): Promise<RunRecord> {
+    return this.run(() => this.runs.create(run, this.content.putBlob(run.definition)));
+  }
+  getRun(runId: string): Promise<RunRecord | undefined> {
+    return this.run(() => this.runs.get(runId));
+  }
+  listRuns(query?: ListRunsQuery): Promise<RunPage> {
+    return this.run(() => this.runs.list(query));
+  }
+  updateRunStatus(
+    runId: string,
+    expected: RunStatus | readonly RunStatus[],
+    next: RunStatus,
+    options?: { readonly wakeAtMs?: number | null },
+  ): Promise<RunRecord> {
+    const from = typeof expected === "string" ? [expected] : expected;
+    return this.run(() => this.runs.updateStatus(runId, from, next, options?.wakeAtMs));
+  }
+  appendEvents(
+    runId: string,
+    expectedNextSeq: number,
+    events: readonly RunEvent[],
+    options?: AppendOptions,
+  ): Promise<AppendResult> {
+    return this.run(() => this.journal.append(runId, expectedNextSeq, events, options));
+  }
+  readEvents(runId: string, fromSeq?: number): Promise<JournalEntry[]> {
+    return this.run(() => this.journal.read(runId, fromSeq));
+  }
+  readCallEvents(runId: string, callKey: string): Promise<JournalEntry[]> {
+    return this.run(() => this.journal.readCallEvents(runId, callKey));
+  }
+  putBlob(bytes: Uint8Array): Promise<string> {
+    return this.run(() => this.content.putBlob(bytes));
+  }
+  getBlob(hash: string): Promise<Uint8Array | undefined> {
+    return this.run(() => this.content.getBlob(hash));
+  }
+  listDocumentVersions(runId: string, documentId?: string): Promise<DocumentVersionRecord[]> {
+    return this.run(() => this.content.listDocumentVersions(runId, documentId));
+  }
+  claimRuns(workerId: string, limit: number, leaseMs: number): Promise<RunRecord[]> {
+    this.notifier.signal.beforeClaim();
+    return this.run(() => this.claims.claimRuns(workerId, limit, leaseMs));
+  }
+  heartbeat(workerId: string, runIds: readonly string[], leaseMs: number): Promise<string[]> {
+    return this.run(() => this.claims.heartbeat(workerId, runIds, leaseMs));
+  }
+  releaseRun(workerId: string, runId: string): Promise<boolean> {
+    return this.run(() => this.claims.releaseRun(workerId, runId));
+  }
+  async waitForWork(signal?: AbortSignal, maxWaitMs = DEFAULT_MAX_WAIT_MS): Promise<WakeReason> {
+    const dueInMs = await this.run(() => this.claims.dueInMs());
+    return await this.notifier.signal.wait(signal, dueInMs, maxWaitMs);
+  }
+  listWaitingRuns(limit = 100): Promise<WaitingRun[]> {
+    return this.run(() => this.runs.listWaiting(limit));
+  }
+  deleteRunsOlderThan(cutoff: Date): Promise<number> {
+    return this.run(() => this.runs.deleteOlderThan(cutoff.getTime()));
+  }
+  deleteOrphanBlobs(olderThan?: Date): Promise<OrphanBlobReport> {
+    return this.run(() =>
+      this.content.deleteOrphanBlobs(olderThan?.getTime() ?? this.now() - ORPHAN_BLOB_GRACE_MS),
+    );
+  }
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.notifier.close();
+    this.db.close();
+  }
+}

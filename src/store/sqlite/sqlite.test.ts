@@ -1,0 +1,155 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { StoreCorruptError, StoreUnavailableError } from "../../errors/index.js";
+import { openStore } from "../index.js";
+import { newRun, runStart } from "../testing/fixtures.js";
+import { describeStoreContract } from "../testing/store-contract.js";
+import { openSqliteStore } from "./index.js";
+
+const temporaryDirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "quorum-sqlite-"));
+  temporaryDirs.push(dir);
+  return dir;
+}
+
+describeStoreContract("sqlite (file)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "quorum-sqlite-contract-"));
+  const path = join(dir, "nested", "quorum.db");
+  return {
+    open: async (options) => openSqliteStore(path, options),
+    sharesData: true,
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+describeStoreContract(
+  "sqlite (:memory:)",
+  async () => ({
+    open: async (options) => openSqliteStore(":memory:", options),
+    sharesData: false,
+    cleanup: async () => {},
+  }),
+  [
+    {
+      reason: "a :memory: database lives only as long as its connection, so it cannot be reopened",
+      tests: ["migrations are idempotent", "refuses a schema written by a newer quorum"],
+    },
+  ],
+);
+
+describe("sqlite store specifics", () => {
+  afterEach(() => {
+    for (const dir of temporaryDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("creates the parent directory, uses WAL and marks the file as a quorum store", async () => {
+    const path = join(tempDir(), "a", "b", "quorum.db");
+    const store = await openStore(`sqlite:${path}`);
+    expect(store.kind).toBe("sqlite");
+    expect(store.target).toBe(resolve(path));
+    const raw = new Database(path);
+    expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(raw.pragma("application_id", { simple: true })).toBe(0x51524d31);
+    raw.close();
+    await store.close();
+  });
+
+  it("a file that is not a database gives StoreCorruptError, not a driver stack", async () => {
+    const path = join(tempDir(), "garbage.db");
+    writeFileSync(path, Buffer.alloc(8192, "this is not sqlite "));
+    const error = (() => {
+      try {
+        openSqliteStore(path);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(StoreCorruptError);
+    expect((error as Error).message).toContain(path);
+    expect((error as Error).message).toMatch(/not a readable quorum database/);
+  });
+
+  it("a damaged database file gives StoreCorruptError when opened or read", async () => {
+    const path = join(tempDir(), "damaged.db");
+    const store = openSqliteStore(path);
+    for (let i = 0; i < 50; i++)
+      await store.createRun(newRun(`run-${i}`, { inputs: { pad: "x".repeat(2000) } }));
+    await store.close();
+    const raw = new Database(path);
+    const pageSize = raw.pragma("page_size", { simple: true }) as number;
+    raw.close();
+    const file = Buffer.alloc(pageSize * 4, 0xa5);
+    const { openSync, writeSync, closeSync } = await import("node:fs");
+    const fd = openSync(path, "r+");
+    writeSync(fd, file, 0, file.length, pageSize); // keep the header, trash the pages after it
+    closeSync(fd);
+    const error = await (async () => {
+      const reopened = openSqliteStore(path);
+      try {
+        await reopened.listRuns({ limit: 1000 });
+        for (let i = 0; i < 50; i++) await reopened.getRun(`run-${i}`);
+      } finally {
+        await reopened.close();
+      }
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StoreCorruptError);
+  });
+
+  it("a SQLite database of another application is refused", async () => {
+    const path = join(tempDir(), "other.db");
+    const raw = new Database(path);
+    raw.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)");
+    raw.close();
+    expect(() => openSqliteStore(path)).toThrow(StoreCorruptError);
+    expect(() => openSqliteStore(path)).toThrow(/another application.*users/);
+  });
+
+  it("a database locked beyond busyTimeoutMs gives StoreUnavailableError", async () => {
+    const path = join(tempDir(), "locked.db");
+    const store = openSqliteStore(path, { busyTimeoutMs: 50 });
+    await store.createRun(newRun("run-1"));
+    const other = new Database(path);
+    other.exec("BEGIN EXCLUSIVE");
+    const error = await store.appendEvents("run-1", 0, [runStart]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as Error).message).toMatch(/locked by another connection for more than 50 ms/);
+    other.exec("ROLLBACK");
+    other.close();
+    expect((await store.appendEvents("run-1", 0, [runStart])).nextSeq).toBe(1);
+    await store.close();
+  });
+
+  it("two processes appending to one run on one file never lose or duplicate a seq", async () => {
+    const path = join(tempDir(), "shared.db");
+    const store = openSqliteStore(path);
+    await store.createRun(newRun("run-1"));
+    const worker = resolve(import.meta.dirname, "../../../test/support/sqlite-append-worker.ts");
+    const run = promisify(execFile);
+    const spawnWriter = (writer: string) =>
+      run(process.execPath, ["--import", "tsx", worker, path, "run-1", writer, "150"], {
+        cwd: resolve(import.meta.dirname, "../../.."),
+      });
+    const outputs = await Promise.all([spawnWriter("a"), spawnWriter("b")]);
+    const results = outputs.map((o) => JSON.parse(o.stdout) as { appended: number; conflicts: number });
+    expect(results.map((r) => r.appended)).toEqual([150, 150]);
+    const journal = await store.readEvents("run-1");
+    expect(journal.map((e) => e.seq)).toEqual([...Array(300).keys()]);
+    const byWriter = (w: string) =>
+      journal.filter((e) => e.event.type === "step-start" && e.event.stepId.startsWith(`${w}-`));
+    expect(byWriter("a")).toHaveLength(150);
+    expect(byWriter("b")).toHaveLength(150);
+    await store.close();
+  }, 60_000);
+});

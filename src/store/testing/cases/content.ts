@@ -1,0 +1,80 @@
+/** Contract cases: content-addressed blobs (up to 50 MB) and the per-run document index. */
+import { describe, expect } from "vitest";
+import type { ContractContext, ContractTest } from "../contract-types.js";
+import { bytesOf, documentVersion, newRun, pseudoRandomBytes, runStart, sha256 } from "../fixtures.js";
+
+export function describeContentCases(test: ContractTest, ctx: ContractContext): void {
+  describe("blobs", () => {
+    test("putBlob returns the sha256 and is idempotent; getBlob returns the bytes", async () => {
+      const store = ctx.store();
+      const bytes = bytesOf("# Discovery\n\nA short document ✓");
+      const hash = await store.putBlob(bytes);
+      expect(hash).toBe(sha256(bytes));
+      expect(await store.putBlob(bytes)).toBe(hash);
+      expect(Buffer.from((await store.getBlob(hash)) ?? [])).toEqual(Buffer.from(bytes));
+      const empty = await store.putBlob(new Uint8Array());
+      expect((await store.getBlob(empty))?.byteLength).toBe(0);
+      expect(await store.getBlob("0".repeat(64))).toBeUndefined();
+      expect(await store.getBlob("not-a-hash")).toBeUndefined();
+    });
+
+    test("a 50 MB document round-trips byte for byte", async () => {
+      const store = ctx.store();
+      const bytes = pseudoRandomBytes(50 * 1024 * 1024 + 3);
+      const hash = await store.putBlob(bytes);
+      expect(hash).toBe(sha256(bytes));
+      expect(await store.putBlob(bytes)).toBe(hash);
+      const back = await store.getBlob(hash);
+      expect(back?.byteLength).toBe(bytes.byteLength);
+      expect(sha256(back ?? new Uint8Array())).toBe(hash);
+    }, 120_000);
+
+    test("blobs written by one store are read by another", async () => {
+      const [a, b] = [ctx.store(), await ctx.second()];
+      const bytes = pseudoRandomBytes(3 * 1024 * 1024 + 17, 7);
+      const hash = await a.putBlob(bytes);
+      expect(sha256((await b.getBlob(hash)) ?? new Uint8Array())).toBe(hash);
+    });
+  });
+
+  describe("documents", () => {
+    test("document-version events are indexed per run with their lineage", async () => {
+      const store = ctx.store();
+      await store.createRun(newRun("run-1"));
+      await store.createRun(newRun("run-2"));
+      const v1 = bytesOf('{"title":"v1"}');
+      const v2 = bytesOf('{"title":"v2"}');
+      const [h1, h2] = [await store.putBlob(v1), await store.putBlob(v2)];
+      await store.appendEvents("run-1", 0, [runStart, documentVersion("prd", 1, h1, v1.byteLength)]);
+      ctx.clock.advance(30);
+      await store.appendEvents("run-1", 2, [
+        documentVersion("prd", 2, h2, v2.byteLength),
+        documentVersion("adr", 1, h1, 14),
+      ]);
+      await store.appendEvents("run-2", 0, [documentVersion("prd", 1, h2, v2.byteLength)]);
+
+      const all = await store.listDocumentVersions("run-1");
+      expect(all.map((d) => [d.documentId, d.version, d.seq])).toEqual([
+        ["adr", 1, 3],
+        ["prd", 1, 1],
+        ["prd", 2, 2],
+      ]);
+      const prd = await store.listDocumentVersions("run-1", "prd");
+      expect(prd[1]).toEqual({
+        runId: "run-1",
+        documentId: "prd",
+        version: 2,
+        blobHash: h2,
+        sizeBytes: v2.byteLength,
+        stepId: "write-prd",
+        attempt: 1,
+        model: "anthropic:claude-sonnet",
+        inputVersions: [{ documentId: "prd", version: 1 }],
+        seq: 2,
+        createdAtMs: ctx.clock.startMs + 30,
+      });
+      expect(await store.listDocumentVersions("run-2")).toHaveLength(1);
+      expect(await store.listDocumentVersions("ghost")).toEqual([]);
+    });
+  });
+}
