@@ -4,6 +4,8 @@
  * result (numbers mean little without the machine they were measured on).
  */
 import { cpus, totalmem } from "node:os";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 
 /** A result: JSON data for `bench/results/` and one markdown line for the summary. */
 export interface BenchResult {
@@ -29,8 +31,15 @@ export interface Timing {
   maxMs: number;
 }
 
-/** Times `fn` `iterations` times after `warmup` untimed calls (JIT, caches), with performance.now(). */
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+
+/**
+ * Times `fn` `iterations` times after `warmup` untimed calls (JIT, caches), with performance.now().
+ * A full garbage collection runs first, so the garbage of what ran before is not billed to `fn`.
+ */
 export function measure(fn: () => unknown, options: { warmup: number; iterations: number }): Timing {
+  gc();
   for (let i = 0; i < options.warmup; i++) fn();
   const samples: number[] = [];
   for (let i = 0; i < options.iterations; i++) {

@@ -18,7 +18,15 @@ async function main(): Promise<number> {
     .sort();
   const modules: BenchModule[] = [];
   for (const file of files) {
-    const bench = asBench(file, (await import(pathToFileURL(join(benchDir, file)).href)) as Loaded);
+    let loaded: Loaded;
+    try {
+      loaded = (await import(pathToFileURL(join(benchDir, file)).href)) as Loaded;
+    } catch (error) {
+      // One bench's missing driver must not stop the others (e.g. `npm run bench -- plan`).
+      console.error(`skipping ${file}: it failed to load: ${(error as Error).message}`);
+      continue;
+    }
+    const bench = asBench(file, loaded);
     if (bench === undefined) console.error(`skipping ${file}: no default BenchModule and no run() export`);
     else if (wanted.length === 0 || wanted.includes(bench.name)) modules.push(bench);
   }

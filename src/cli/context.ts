@@ -7,13 +7,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { configFileName, loadConfig, parseDurationMs } from "../definition/index.js";
 import { additionsFromConfig, builtinCatalog, mergeCatalog } from "../models/catalog/index.js";
-import type { ConfigFile, Issue, ModelCatalog, PlanContext } from "../spec/index.js";
+import type { QuorumCatalog } from "../models/index.js";
+import type { ConfigFile, Issue, PlanContext } from "../spec/index.js";
 
 export interface ProjectContext {
   configFile?: string;
   config?: ConfigFile;
   configIssues: Issue[];
-  catalog: ModelCatalog;
+  catalog: QuorumCatalog;
   configTools: string[];
 }
 

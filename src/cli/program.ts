@@ -3,9 +3,14 @@
  * user errors print one paragraph, internal errors say so (stack only with --debug).
  */
 import { Command, CommanderError } from "commander";
+import { registerControl } from "./commands/control.js";
+import { registerDocs } from "./commands/docs.js";
 import { registerInit } from "./commands/init.js";
 import { registerPlan } from "./commands/plan.js";
+import { registerRun } from "./commands/run.js";
+import { registerRuns } from "./commands/runs.js";
 import { registerValidate } from "./commands/validate.js";
+import { registerWorker } from "./commands/worker.js";
 import { CliError, exitCodes } from "./errors.js";
 import type { Io } from "./io.js";
 import { packageVersion } from "./package-root.js";
@@ -21,6 +26,11 @@ export function buildProgram(io: Io): Command {
   registerValidate(program, io);
   registerPlan(program, io);
   registerInit(program, io);
+  registerRun(program, io);
+  registerRuns(program, io);
+  registerControl(program, io);
+  registerDocs(program, io);
+  registerWorker(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
@@ -35,6 +45,11 @@ export async function runCli(argv: string[], io: Io): Promise<void> {
       io.exit(error.exitCode === 0 ? exitCodes.ok : exitCodes.usage);
       return;
     }
+    if ((error as { isUserError?: boolean }).isUserError || isStoreUserError(error)) {
+      io.err(`error: ${(error as Error).message}`);
+      io.exit(exitCodes.usage);
+      return;
+    }
     if (error instanceof CliError) {
       io.err(`error: ${error.message}`);
       io.exit(error.exitCode);
@@ -46,4 +61,12 @@ export async function runCli(argv: string[], io: Io): Promise<void> {
     );
     io.exit(exitCodes.failed);
   }
+}
+
+/** Store errors a user can fix (unreachable database, corrupt or newer file, locked). */
+function isStoreUserError(error: unknown): boolean {
+  const name = (error as Error)?.name ?? "";
+  return ["StoreUnavailableError", "StoreCorruptError", "StoreVersionError", "StoreNotFoundError"].includes(
+    name,
+  );
 }

@@ -48,7 +48,8 @@ export function parseSource(file: string, text: string): { source: SourceFile; i
   const doc = parseDocument(text, {
     lineCounter,
     prettyErrors: false,
-    uniqueKeys: true,
+    // yaml's own duplicate-key check is quadratic in the size of a map; ours below is linear.
+    uniqueKeys: false,
     strict: true,
   });
   for (const error of doc.errors) {
@@ -63,6 +64,7 @@ export function parseSource(file: string, text: string): { source: SourceFile; i
       end: position(Math.max(from, to)),
     });
   }
+  if (issues.length === 0) issues.push(...duplicateKeys(doc.contents, file, position));
   if (issues.length > 0) return { source: emptySource(undefined), issues };
 
   let value: unknown;
@@ -130,4 +132,36 @@ export function issueAt(
     path: formatPath(path),
     ...(at ? { start: at.start, end: at.end } : {}),
   };
+}
+
+/** Every key declared twice in one mapping, found with one Set per mapping. */
+function duplicateKeys(root: unknown, file: string, position: (offset: number) => SourcePosition): Issue[] {
+  const issues: Issue[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
+          const key = String(pair.key.value);
+          if (seen.has(key)) {
+            const range = pair.key.range ?? [0, 0];
+            issues.push({
+              code: codes.duplicateId,
+              severity: "error",
+              file,
+              path: "",
+              message: `'${key}' is declared twice in the same mapping: each id may be declared only once`,
+              start: position(range[0]),
+              end: position(range[1]),
+            });
+          }
+          seen.add(key);
+        }
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) stack.push(...node.items);
+  }
+  return issues;
 }

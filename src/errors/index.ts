@@ -1,2 +1,4 @@
 /** The error hierarchy: small classes whose fields drive behaviour (isRetryable, reason). */
+
+export * from "./model-errors.js";
 export * from "./store-errors.js";

@@ -42,6 +42,20 @@ describe("dependency graph", () => {
     expect(plan(built, noPrices).layers).toEqual([["draft"], ["review"]]);
   });
 
+  it("keeps a route to a step written before the arbiter when it does not loop", () => {
+    const built = workflow("order")
+      .step(modelStep("publish", { inputs: ["doc"] }))
+      .step(modelStep("draft", { outputs: ["doc"] }))
+      .step(
+        arbiterStep("triage", { needs: ["draft"], routes: { go: { steps: ["publish"] } }, default: "go" }),
+      )
+      .build();
+    const result = plan(built, noPrices);
+    expect(result.steps[0]!.dependsOn).toEqual(["draft", "triage"]);
+    expect(result.layers).toEqual([["draft"], ["triage"], ["publish"]]);
+    expect(buildGraph(built).backEdges).toEqual([]);
+  });
+
   it("does not turn gate remediation or approval rejection into dependencies", () => {
     const built = workflow("remediate")
       .step(modelStep("write", { outputs: ["doc"] }))

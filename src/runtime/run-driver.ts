@@ -22,7 +22,11 @@ export async function driveRun(
   const { store } = deps;
   const run = await store.getRun(runId);
   if (!run) throw new RunNotFoundError(runId);
-  const workflow = await loadPinnedWorkflow(deps, run.definitionHash);
+  const pinned = await loadPinned(deps, run.definitionHash);
+  const workflow = pinned.workflow;
+  // A dry run stays a dry run whoever resumes it: it never switches to real models, nor back.
+  const models = pinned.dryRun ? deps.dryRunModels : deps.models;
+  if (!models) throw new Error(`run ${runId} is a dry run; resume it with --dry-run`);
   const graph = engineGraph(workflow, planWorkflow(workflow, { prices: {} }));
   const state = initialState(graph);
   const index = new RunIndex();
@@ -58,7 +62,7 @@ export async function driveRun(
   const timers = new Map<string, Promise<void>>();
   const launch = (stepId: string, attempt: number, round: number) => {
     const task = executeStep(
-      { deps, runId, workflow, state, index, writer, signal: controller.signal },
+      { deps, models, runId, workflow, state, index, writer, signal: controller.signal },
       stepId,
       attempt,
       round,
@@ -84,6 +88,7 @@ export async function driveRun(
       const commands = decide(state, graph);
       const starts: Array<{ stepId: string; attempt: number; round: number }> = [];
       let progressed = false;
+      const limit = deps.maxConcurrentSteps ?? 16;
       for (const command of commands) {
         if (command.type === "finish-run") {
           await writer.append(
@@ -115,6 +120,7 @@ export async function driveRun(
           timers.set(command.stepId, timer);
           continue;
         }
+        if (inFlight.size + starts.length >= limit) continue;
         starts.push({ stepId: command.stepId, attempt: command.attempt, round: command.round });
       }
       if (starts.length > 0) {
@@ -164,20 +170,36 @@ async function settleAborted(
   return run?.status === "cancelled" ? "cancelled" : "interrupted";
 }
 
-const workflowCache = new Map<string, Workflow>();
+/** What a run is pinned to: the normalized workflow (prompts and schemas inside) and run options. */
+export interface PinnedDefinition {
+  workflow: Workflow;
+  dryRun: boolean;
+}
 
-export async function loadPinnedWorkflow(deps: RuntimeDeps, definitionHash: string): Promise<Workflow> {
-  const cached = workflowCache.get(definitionHash);
+const pinnedCache = new Map<string, PinnedDefinition>();
+
+export async function loadPinned(
+  deps: Pick<RuntimeDeps, "store">,
+  definitionHash: string,
+): Promise<PinnedDefinition> {
+  const cached = pinnedCache.get(definitionHash);
   if (cached) return cached;
   const bytes = await deps.store.getBlob(definitionHash);
   if (!bytes)
     throw new Error(
       `the pinned definition ${definitionHash.slice(0, 12)} of this run is missing from the store`,
     );
-  const workflow = JSON.parse(Buffer.from(bytes).toString("utf8")) as Workflow;
-  if (workflowCache.size > 100) workflowCache.clear();
-  workflowCache.set(definitionHash, workflow);
-  return workflow;
+  const pinned = JSON.parse(Buffer.from(bytes).toString("utf8")) as PinnedDefinition;
+  if (pinnedCache.size > 100) pinnedCache.clear();
+  pinnedCache.set(definitionHash, pinned);
+  return pinned;
+}
+
+export async function loadPinnedWorkflow(
+  deps: Pick<RuntimeDeps, "store">,
+  definitionHash: string,
+): Promise<Workflow> {
+  return (await loadPinned(deps, definitionHash)).workflow;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

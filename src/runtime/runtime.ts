@@ -9,12 +9,14 @@ import { StoreConflictError } from "../errors/index.js";
 import type { JsonValue, RunRecord, Workflow } from "../spec/index.js";
 import { RunNotFoundError, WorkflowNotRunnableError } from "./errors.js";
 import { resolveInputs } from "./inputs.js";
-import { driveRun } from "./run-driver.js";
+import { driveRun, type PinnedDefinition } from "./run-driver.js";
 import type { DriveOutcome, RuntimeDeps } from "./types.js";
 
 export interface StartOptions {
   id?: string;
   priority?: number;
+  /** Run every model call through the schema-driven stub; the run stays a dry run for good. */
+  dryRun?: boolean;
 }
 
 export class Runtime {
@@ -33,9 +35,11 @@ export class Runtime {
       );
     const { inputs, problems } = resolveInputs(workflow, given);
     if (problems.length > 0) throw new WorkflowNotRunnableError(problems.join("\n"));
-    const pinned: Workflow = {
-      ...workflow,
-      source: { ...workflow.source, file: resolve(workflow.source.file) },
+    if (options.dryRun && !this.deps.dryRunModels)
+      throw new Error("a dry run needs RuntimeDeps.dryRunModels");
+    const pinned: PinnedDefinition = {
+      workflow: { ...workflow, source: { ...workflow.source, file: resolve(workflow.source.file) } },
+      dryRun: options.dryRun ?? false,
     };
     return this.deps.store.createRun({
       id: options.id ?? newRunId(this.deps.now()),

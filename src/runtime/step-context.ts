@@ -42,7 +42,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
       await writer.append([{ type: "model-call-start", stepId: step.id, attempt, callKey, model }]);
       const startedMs = deps.now();
       try {
-        const response = await deps.models.generate(request, { signal: scope.signal });
+        const response = await scope.models.generate(request, { signal: scope.signal });
         const result = response as unknown as JsonValue;
         const json = JSON.stringify(result);
         const blob =

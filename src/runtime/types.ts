@@ -10,6 +10,8 @@ export type DriveOutcome = "succeeded" | "failed" | "waiting" | "cancelled" | "i
 export interface RuntimeDeps {
   store: Store;
   models: ModelClient;
+  /** The schema-driven stub that dry runs use, always, whoever resumes them. */
+  dryRunModels?: ModelClient;
   executors: Partial<Record<StepKind, StepExecutor>>;
   /** Epoch ms; injectable for tests. */
   now: () => number;
@@ -19,6 +21,8 @@ export interface RuntimeDeps {
   onEvent?: (runId: string, event: RunEvent) => void;
   onInternalError?: (runId: string, error: unknown) => void;
   cancelPollMs?: number;
+  /** Steps of one run executing at once (default 16). */
+  maxConcurrentSteps?: number;
   /** Directory relative paths in `check` steps resolve against (the workflow file's). */
   baseDir?: string;
 }
@@ -26,6 +30,8 @@ export interface RuntimeDeps {
 /** Everything a step execution needs from the run driving it. */
 export interface RunScope {
   deps: RuntimeDeps;
+  /** The client this run calls: the real one, or the stub for a dry run. */
+  models: ModelClient;
   runId: string;
   workflow: Workflow;
   state: EngineState;

@@ -7,8 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { z } from "zod";
 import { WorkflowFile } from "../../src/spec/index.js";
 import { cli } from "./run-cli.js";
@@ -33,10 +33,17 @@ describe("quorum validate", () => {
 
   it("prints issues as data with --json", async () => {
     const result = await cli("validate", "--json", "test/fixtures/broken.yaml");
-    const data = JSON.parse(result.stdout) as { valid: boolean; files: Array<{ issues: Array<{ code: string; path: string }> }> };
+    const data = JSON.parse(result.stdout) as {
+      valid: boolean;
+      files: Array<{ issues: Array<{ code: string; path: string }> }>;
+    };
     expect(data.valid).toBe(false);
     expect(data.files[0]!.issues.map((i) => `${i.code} ${i.path}`)).toEqual(
-      expect.arrayContaining(["QW002 steps[1].needz", "QW016 steps[0].models[0]", "QW014 steps[1].inputs[0]"]),
+      expect.arrayContaining([
+        "QW002 steps[1].needz",
+        "QW016 steps[0].models[0]",
+        "QW014 steps[1].inputs[0]",
+      ]),
     );
     expect(result.exitCode).toBe(2);
   });
@@ -115,7 +122,10 @@ describe("usage errors", () => {
 
   it("runs as a real process with the documented exit codes", () => {
     const run = (...args: string[]) =>
-      spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+      spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "1" },
+      });
     const ok = run("validate", "examples/coordinator/workflow.yaml");
     expect(ok.status).toBe(0);
     const bad = run("validate", "test/fixtures/broken.yaml");

@@ -84,7 +84,7 @@ const cases: Case[] = [
     code: "QW010",
     path: "",
     line: 7,
-    message: "Map keys must be unique",
+    message: "declared twice in the same mapping",
   },
   {
     name: "dependency cycle prints the cycle",

@@ -118,7 +118,10 @@ export const expressions: Rule = {
       }
     };
     for (const step of workflow.steps) {
-      const visible = visibleDocuments(step, graph);
+      // Ancestor sets are computed only for steps that need them: O(n) for ordinary workflows.
+      const needsVisible =
+        step.when !== undefined || (step.kind === "gate" && step.checks.some((c) => c.type === "assert"));
+      const visible = needsVisible ? visibleDocuments(step, graph) : new Set(step.inputs);
       if (step.when !== undefined) checkExpression(step, step.when, ["steps", step.index, "when"], visible);
       if (step.kind === "gate")
         step.checks.forEach((check, i) => {

@@ -1,7 +1,8 @@
 /**
- * Blobs and documents in PostgreSQL. A small blob is one statement (chunk + row, idempotent). A large one
+ * Blobs and documents in PostgreSQL. A small blob is one statement (row + chunk, idempotent). A large one
  * is first "touched" (known content: no bytes sent again), else written chunk by chunk in a transaction,
- * so a 50 MB document never becomes one 100 MB hex parameter.
+ * so a 50 MB document never becomes one 100 MB hex parameter. The `blobs` row is always written before
+ * the chunks: its row lock serializes a put against a concurrent `deleteOrphanBlobs` of the same hash.
  */
 import type pg from "pg";
 import { StoreCorruptError } from "../../errors/index.js";
@@ -27,10 +28,11 @@ export class PostgresContent {
     const chunks = chunkBytes(bytes);
     const buffers = chunks.map((chunk) => Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     if (buffers.length === 1) {
+      // The blob row first (its lock orders us against a concurrent GC), then the chunk.
       await this.pool.query({
-        name: "quorum_put_small_blob_v1",
-        text: `WITH c AS (INSERT INTO blob_chunks (hash, idx, bytes) VALUES ($1, 0, $4) ON CONFLICT DO NOTHING)
-          ${UPSERT_BLOB}`,
+        name: "quorum_put_small_blob_v2",
+        text: `WITH b AS (${UPSERT_BLOB} RETURNING hash)
+          INSERT INTO blob_chunks (hash, idx, bytes) SELECT hash, 0, $4 FROM b ON CONFLICT DO NOTHING`,
         values: [hash, bytes.byteLength, nowMs, buffers[0]],
       });
       return hash;
@@ -43,8 +45,8 @@ export class PostgresContent {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
-      for (const [index, chunk] of buffers.entries()) await client.query(INSERT_CHUNK, [hash, index, chunk]);
       await client.query(UPSERT_BLOB, [hash, bytes.byteLength, nowMs]);
+      for (const [index, chunk] of buffers.entries()) await client.query(INSERT_CHUNK, [hash, index, chunk]);
       await client.query("COMMIT");
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { startTestPostgres, type TestPostgres } from "../../../test/support/postgres.js";
 import { postgresForTests } from "../../../test/support/postgres-url.js";
 import { StoreCorruptError, StoreUnavailableError } from "../../errors/index.js";
 import type { Store } from "../../spec/index.js";
@@ -96,6 +97,31 @@ if (server.url === undefined) {
       }
     });
 
+    it("the LISTEN connection comes back after it is killed, and wakes waiters", async () => {
+      const schema = freshSchema();
+      const store = await openPostgresStore(withSchema(url, schema));
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        await store.waitForWork(undefined, 10); // starts listening
+        const killed = await admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1",
+          [`LISTEN ${schema}_work`],
+        );
+        expect(killed.rowCount).toBe(1);
+        // Reconnecting wakes the waiter: notifications sent meanwhile may have been missed.
+        expect(await store.waitForWork(undefined, 10_000)).toBe("notified");
+        await store.claimRuns("worker-a", 0, 1_000);
+        const woken = store.waitForWork(undefined, 10_000);
+        setTimeout(() => void store.createRun(newRun("run-1")), 20);
+        expect(await woken).toBe("notified");
+      } finally {
+        await admin.end();
+        await store.close();
+        await dropSchema(url, schema);
+      }
+    });
+
     it("four workers on four pools claim 200 runs with no run claimed twice", async () => {
       const schema = freshSchema();
       const stores: Store[] = [];
@@ -127,3 +153,31 @@ if (server.url === undefined) {
     }, 60_000);
   });
 }
+
+describe("postgres store when the server goes away", () => {
+  it("queries and waits fail with StoreUnavailableError naming host:port", async () => {
+    let cluster: TestPostgres;
+    try {
+      cluster = await startTestPostgres();
+    } catch (error) {
+      if (process.env.CI) throw error;
+      console.warn(`skipped: cannot start a private PostgreSQL cluster: ${(error as Error).message}`);
+      return;
+    }
+    const store = await openPostgresStore(cluster.url, { connectTimeoutMs: 2_000 });
+    try {
+      await store.createRun(newRun("run-1"));
+      await cluster.stop();
+      const error = await rejectionOf(store.getRun("run-1"));
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect(error.message).toContain(new URL(cluster.url).port);
+      await expect(
+        store.appendEvents("run-1", 0, [{ type: "step-start", stepId: "a", attempt: 1 }]),
+      ).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.waitForWork(undefined, 100)).rejects.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      await store.close().catch(() => undefined);
+      await cluster.stop();
+    }
+  }, 60_000);
+});

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -152,4 +152,35 @@ describe("sqlite store specifics", () => {
     expect(byWriter("b")).toHaveLength(150);
     await store.close();
   }, 60_000);
+
+  it("kill -9 in the middle of appending leaves a consistent journal", async () => {
+    const path = join(tempDir(), "killed.db");
+    const store = openSqliteStore(path);
+    await store.createRun(newRun("run-1"));
+    await store.close();
+    const worker = resolve(import.meta.dirname, "../../../test/support/sqlite-append-worker.ts");
+    const child = spawn(process.execPath, ["--import", "tsx", worker, path, "run-1", "a", "1000000"], {
+      cwd: resolve(import.meta.dirname, "../../.."),
+      stdio: "ignore",
+    });
+    // Let it get well into appending, then kill it without warning.
+    const watcher = openSqliteStore(path);
+    const deadline = Date.now() + 20_000;
+    while (((await watcher.getRun("run-1"))?.nextSeq ?? 0) < 200 && Date.now() < deadline) {
+      await new Promise((done) => setTimeout(done, 20));
+    }
+    await watcher.close();
+    child.kill("SIGKILL");
+    await new Promise((done) => child.once("exit", done));
+    const reopened = openSqliteStore(path);
+    const run = await reopened.getRun("run-1");
+    const journal = await reopened.readEvents("run-1");
+    expect(journal.length).toBeGreaterThan(0);
+    expect(run?.nextSeq).toBe(journal.length);
+    expect(journal.map((e) => e.seq)).toEqual([...Array(journal.length).keys()]);
+    await reopened.close();
+    const raw = new Database(path);
+    expect(raw.pragma("integrity_check", { simple: true })).toBe("ok");
+    raw.close();
+  }, 30_000);
 });

@@ -22,8 +22,6 @@ import type {
 } from "./contract-types.js";
 import { fakeClock } from "./fixtures.js";
 
-export type * from "./contract-types.js";
-
 export function describeStoreContract(
   name: string,
   factory: StoreFactory,

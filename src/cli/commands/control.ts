@@ -1,0 +1,139 @@
+/**
+ * `quorum resume|cancel|answer|approve|reject`: act on an existing run. Answers are idempotent;
+ * after recording one, the run continues in the foreground unless --no-resume.
+ */
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import type { JsonValue } from "../../spec/index.js";
+import { loadProject } from "../context.js";
+import { CliError, exitCodes } from "../errors.js";
+import type { Io } from "../io.js";
+import { openRuntime } from "../runtime-context.js";
+import { driveAndReport } from "./drive.js";
+
+interface DriveOptions {
+  db?: string;
+  dryRun?: boolean;
+  config?: string;
+  json?: boolean;
+  resume?: boolean;
+}
+
+async function continueRun(runId: string, options: DriveOptions, io: Io): Promise<void> {
+  const open = await openRuntime({
+    db: options.db,
+    dryRun: options.dryRun,
+    project: loadProject(options.config),
+  });
+  try {
+    await open.runtime.requireRun(runId);
+    io.exit(await driveAndReport(open, runId, io, { json: options.json }));
+  } finally {
+    await open.close();
+  }
+}
+
+const driveFlags = (command: Command) =>
+  command
+    .option("--db <url>", "store URL")
+    .option("--config <file>", "project config")
+    .option("--dry-run", "continue with the schema-driven stub instead of real models")
+    .option("--json", "print the summary as JSON");
+
+export function registerControl(program: Command, io: Io): void {
+  driveFlags(
+    program
+      .command("resume")
+      .description("Continue a run that stopped (crash, Ctrl-C, or answered)")
+      .argument("<run>", "run id"),
+  ).action((runId: string, options: DriveOptions) => continueRun(runId, options, io));
+
+  program
+    .command("cancel")
+    .description("Cancel a run; calls in flight are aborted")
+    .argument("<run>", "run id")
+    .option("--db <url>", "store URL")
+    .option("--json", "print as JSON")
+    .action(async (runId: string, options: { db?: string; json?: boolean }) => {
+      const open = await openRuntime({ db: options.db });
+      try {
+        const result = await open.runtime.cancel(runId);
+        io.out(
+          options.json
+            ? JSON.stringify({ runId, result })
+            : result === "cancelled"
+              ? `run ${runId} cancelled`
+              : `run ${runId} had already finished`,
+        );
+        io.exit(exitCodes.ok);
+      } finally {
+        await open.close();
+      }
+    });
+
+  const respond = async (
+    runId: string,
+    stepId: string,
+    response: JsonValue,
+    by: string | undefined,
+    options: DriveOptions,
+  ) => {
+    const open = await openRuntime({ db: options.db });
+    let result: string;
+    try {
+      result = await open.runtime.respond(runId, stepId, response, by);
+    } finally {
+      await open.close();
+    }
+    io.out(
+      result === "recorded"
+        ? `recorded for ${runId} · ${stepId}`
+        : `${stepId} was already answered; nothing changed`,
+    );
+    if (options.resume === false || result !== "recorded") return io.exit(exitCodes.ok);
+    await continueRun(runId, options, io);
+  };
+
+  driveFlags(
+    program
+      .command("answer")
+      .description("Answer a step's clarification questions")
+      .argument("<run>", "run id")
+      .argument("<step>", "step id")
+      .option("--text <answer>", "the answer")
+      .option("--file <path>", "read the answer from a file")
+      .option("--no-resume", "record the answer but do not continue the run here"),
+  ).action(
+    async (runId: string, stepId: string, options: DriveOptions & { text?: string; file?: string }) => {
+      const text = options.text ?? (options.file ? readFileSync(options.file, "utf8") : undefined);
+      if (!text) throw new CliError('give the answer with --text "..." or --file path');
+      await respond(runId, stepId, text, undefined, options);
+    },
+  );
+
+  for (const decision of ["approve", "reject"] as const)
+    driveFlags(
+      program
+        .command(decision)
+        .description(
+          decision === "approve"
+            ? "Approve a step waiting for approval"
+            : "Reject a step waiting for approval",
+        )
+        .argument("<run>", "run id")
+        .argument("<step>", "step id")
+        .option("--comment <text>", "why")
+        .option("--as <name>", "who decides (recorded)")
+        .option("--no-resume", "record the decision but do not continue the run here"),
+    ).action(
+      async (runId: string, stepId: string, options: DriveOptions & { comment?: string; as?: string }) => {
+        await respond(
+          runId,
+          stepId,
+          { decision, ...(options.comment ? { comment: options.comment } : {}) },
+          options.as ?? process.env.USER,
+          options,
+        );
+      },
+    );
+}

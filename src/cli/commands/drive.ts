@@ -1,0 +1,50 @@
+/** Drive a run in the foreground with progress, Ctrl-C handling and a final summary. */
+import pc from "picocolors";
+import type { DriveOutcome } from "../../runtime/index.js";
+import { exitCodes } from "../errors.js";
+import type { Io } from "../io.js";
+import { progressPrinter } from "../output/progress.js";
+import { runSummary } from "../output/summary.js";
+import type { OpenRuntime } from "../runtime-context.js";
+
+export const outcomeExitCode: Record<DriveOutcome, number> = {
+  succeeded: exitCodes.ok,
+  failed: exitCodes.failed,
+  cancelled: exitCodes.failed,
+  waiting: exitCodes.waiting,
+  interrupted: exitCodes.failed,
+};
+
+export async function driveAndReport(
+  open: OpenRuntime,
+  runId: string,
+  io: Io,
+  options: { json?: boolean; dryRun?: boolean } = {},
+): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = () => {
+    io.err("interrupting: in-flight calls are aborted; the run can be resumed");
+    controller.abort(new Error("interrupted"));
+  };
+  process.once("SIGINT", onSigint);
+  if (!options.json) open.runtime.deps.onEvent = progressPrinter((line) => io.out(line));
+  try {
+    const outcome = await open.runtime.drive(runId, controller.signal);
+    const summary = await runSummary(open.store, runId);
+    if (options.json) io.out(JSON.stringify({ ...summary, outcome }, null, 2));
+    else {
+      io.out("");
+      io.out(summary.text);
+      if (outcome === "waiting")
+        io.out(
+          pc.magenta(
+            `\nwaiting for a person: see 'quorum inbox', then 'quorum answer|approve|reject ${runId} <step>'`,
+          ),
+        );
+      if (outcome === "interrupted") io.out(`\ninterrupted; continue with 'quorum resume ${runId}'`);
+    }
+    return outcomeExitCode[outcome];
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+  }
+}

@@ -1,0 +1,121 @@
+/** `quorum runs`, `quorum status RUN`, `quorum inbox`: what runs exist, how one is doing, who waits. */
+import type { Command } from "commander";
+import { apply, engineGraph, initialState } from "../../engine/index.js";
+import { plan } from "../../planner/index.js";
+import { loadPinnedWorkflow } from "../../runtime/index.js";
+import type { RunStatus } from "../../spec/index.js";
+import { CliError, exitCodes } from "../errors.js";
+import type { Io } from "../io.js";
+import { runSummary } from "../output/summary.js";
+import { openRuntime } from "../runtime-context.js";
+
+const statuses: RunStatus[] = ["pending", "running", "waiting", "succeeded", "failed", "cancelled"];
+const when = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
+
+export function registerRuns(program: Command, io: Io): void {
+  program
+    .command("runs")
+    .description("List runs, newest first")
+    .option("--status <status>", `only runs in this status (${statuses.join(", ")})`)
+    .option("--limit <n>", "how many", "20")
+    .option("--db <url>", "store URL")
+    .option("--json", "print as JSON")
+    .action(async (options: { status?: string; limit: string; db?: string; json?: boolean }) => {
+      if (options.status && !statuses.includes(options.status as RunStatus))
+        throw new CliError(`unknown status '${options.status}'; use one of ${statuses.join(", ")}`);
+      const open = await openRuntime({ db: options.db });
+      try {
+        const page = await open.store.listRuns({
+          ...(options.status ? { status: options.status as RunStatus } : {}),
+          limit: Number(options.limit) || 20,
+        });
+        if (options.json) io.out(JSON.stringify(page.runs, null, 2));
+        else if (page.runs.length === 0) io.out("no runs");
+        else
+          for (const r of page.runs)
+            io.out(`${r.id}  ${r.status.padEnd(9)}  ${r.workflowName}  ${when(r.createdAtMs)}`);
+        io.exit(exitCodes.ok);
+      } finally {
+        await open.close();
+      }
+    });
+
+  program
+    .command("status")
+    .description("Show a run: its steps, costs, documents and what it waits for")
+    .argument("<run>", "run id")
+    .option("--db <url>", "store URL")
+    .option("--json", "print as JSON")
+    .action(async (runId: string, options: { db?: string; json?: boolean }) => {
+      const open = await openRuntime({ db: options.db });
+      try {
+        const run = await open.runtime.requireRun(runId);
+        const workflow = await loadPinnedWorkflow(open.runtime.deps, run.definitionHash);
+        const graph = engineGraph(workflow, plan(workflow, { prices: {} }));
+        const state = initialState(graph);
+        for (const entry of await open.store.readEvents(runId)) apply(state, entry.event, graph);
+        const steps = [...state.steps.values()].map((s) => ({
+          id: s.id,
+          status: s.status,
+          attempt: s.attempt,
+          round: s.round,
+          ...(s.failure ? { error: s.failure.message } : {}),
+          ...(s.skipReason ? { skipped: s.skipReason } : {}),
+        }));
+        const summary = await runSummary(open.store, runId);
+        if (options.json) io.out(JSON.stringify({ run, steps, summary }, null, 2));
+        else {
+          io.out(`${run.id} · ${run.workflowName} · ${run.status} · created ${when(run.createdAtMs)}`);
+          for (const s of steps)
+            io.out(
+              `  ${s.status.padEnd(9)} ${s.id}${s.round > 1 ? ` (round ${s.round})` : ""}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${s.error ? ` — ${s.error}` : ""}${s.skipped ? ` — ${s.skipped}` : ""}`,
+            );
+          io.out("");
+          io.out(summary.text);
+        }
+        io.exit(exitCodes.ok);
+      } finally {
+        await open.close();
+      }
+    });
+
+  program
+    .command("inbox")
+    .description("Everything waiting for a person, across runs")
+    .option("--db <url>", "store URL")
+    .option("--json", "print as JSON")
+    .action(async (options: { db?: string; json?: boolean }) => {
+      const open = await openRuntime({ db: options.db });
+      try {
+        const waiting = await open.store.listWaitingRuns(100);
+        const items = waiting.flatMap((w) =>
+          w.openRequests.map((r) => ({
+            runId: w.run.id,
+            workflow: w.run.workflowName,
+            stepId: r.event.stepId,
+            kind: r.event.kind,
+            prompt: r.event.prompt,
+            since: r.atMs,
+          })),
+        );
+        if (options.json) io.out(JSON.stringify(items, null, 2));
+        else if (items.length === 0) io.out("nothing is waiting for you");
+        else
+          for (const i of items) {
+            const verb =
+              i.kind === "approval"
+                ? `approve|reject ${i.runId} ${i.stepId}`
+                : `answer ${i.runId} ${i.stepId} --text "..."`;
+            io.out(
+              `${i.runId} · ${i.workflow} · ${i.stepId} (${i.kind}) since ${when(i.since)}\n${i.prompt
+                .split("\n")
+                .map((l) => `    ${l}`)
+                .join("\n")}\n  → quorum ${verb}\n`,
+            );
+          }
+        io.exit(exitCodes.ok);
+      } finally {
+        await open.close();
+      }
+    });
+}

@@ -1,0 +1,63 @@
+/**
+ * Live progress of a run as plain lines: one per step start, end, skip, error, wait and the run's
+ * end, with model, tokens, cost and elapsed time. Plain text on every terminal and in CI logs.
+ */
+import pc from "picocolors";
+import type { RunEvent } from "../../spec/index.js";
+
+export function progressPrinter(print: (line: string) => void, now: () => number = Date.now) {
+  const started = new Map<string, number>();
+  const calls = new Map<string, { tokens: number; costUsd: number; model?: string }>();
+  return (_runId: string, event: RunEvent): void => {
+    switch (event.type) {
+      case "step-start":
+        started.set(event.stepId, now());
+        print(
+          `${pc.cyan("▶")} ${event.stepId}${event.attempt > 1 ? pc.dim(` (attempt ${event.attempt})`) : ""}`,
+        );
+        return;
+      case "model-call-end": {
+        const c = calls.get(event.stepId) ?? { tokens: 0, costUsd: 0 };
+        c.tokens += (event.usage?.inputTokens ?? 0) + (event.usage?.outputTokens ?? 0);
+        c.costUsd += event.costUsd ?? 0;
+        c.model = event.model;
+        calls.set(event.stepId, c);
+        if (event.outcome === "error")
+          print(`  ${pc.yellow("!")} ${event.stepId}: ${event.model} failed: ${event.error?.message}`);
+        return;
+      }
+      case "step-end": {
+        const c = calls.get(event.stepId);
+        const elapsed = ((now() - (started.get(event.stepId) ?? now())) / 1000).toFixed(1);
+        const detail = c ? ` ${c.model} · ${c.tokens} tokens · $${c.costUsd.toFixed(4)}` : "";
+        print(`${pc.green("✔")} ${event.stepId}${pc.dim(`${detail} · ${elapsed}s`)}`);
+        calls.delete(event.stepId);
+        return;
+      }
+      case "step-skip":
+        print(`${pc.dim("○")} ${event.stepId} ${pc.dim(`skipped: ${event.reason}`)}`);
+        return;
+      case "step-error":
+        print(
+          `${pc.red("✖")} ${event.stepId}: ${event.error.message}${event.willRetry ? pc.dim(" (will retry)") : ""}`,
+        );
+        return;
+      case "remediation":
+        print(`${pc.yellow("↺")} ${event.stepId} sends ${event.targets.join(", ")} back for another round`);
+        return;
+      case "human-input-request":
+        print(
+          `${pc.magenta("?")} ${event.stepId} waits for ${event.kind === "approval" ? "an approval" : "an answer"}:\n${indent(event.prompt)}`,
+        );
+        return;
+      default:
+        return;
+    }
+  };
+}
+
+const indent = (text: string) =>
+  text
+    .split("\n")
+    .map((l) => `    ${l}`)
+    .join("\n");

@@ -1,0 +1,56 @@
+/**
+ * Open what run-related commands need: the store (`--db`, else QUORUM_DB, else
+ * `sqlite:.quorum/quorum.db`), the model client (real providers, or the stub with --dry-run; never
+ * a silent switch), and a Runtime with the built-in step executors.
+ */
+import { hostname } from "node:os";
+import { createDryRunModelClient } from "../models/index.js";
+import { Runtime } from "../runtime/index.js";
+import type { ModelClient, RunEvent, Store } from "../spec/index.js";
+import { builtinExecutors } from "../steps/index.js";
+import { DEFAULT_STORE_URL, openStore } from "../store/index.js";
+import type { ProjectContext } from "./context.js";
+
+export interface RuntimeOptions {
+  db?: string;
+  dryRun?: boolean;
+  project?: ProjectContext;
+  onEvent?: (runId: string, event: RunEvent) => void;
+}
+
+export interface OpenRuntime {
+  runtime: Runtime;
+  store: Store;
+  workerId: string;
+  close(): Promise<void>;
+}
+
+export const storeUrl = (db?: string): string => db ?? process.env.QUORUM_DB ?? DEFAULT_STORE_URL;
+
+export async function openRuntime(options: RuntimeOptions): Promise<OpenRuntime> {
+  const store = await openStore(storeUrl(options.db));
+  // The provider SDKs load only when a real model may be called: validate/plan/status stay fast.
+  const models: ModelClient = options.dryRun
+    ? unavailableModels
+    : options.project
+      ? (await import("../models/client/index.js")).createModelClient({
+          catalog: options.project.catalog,
+          env: process.env,
+        })
+      : unavailableModels;
+  const runtime = new Runtime({
+    store,
+    models,
+    dryRunModels: createDryRunModelClient(),
+    executors: builtinExecutors,
+    now: Date.now,
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
+  return { runtime, store, workerId: `${hostname()}:${process.pid}`, close: () => store.close() };
+}
+
+/** Commands that only read or answer never call models; if one tries, that is a bug. */
+const unavailableModels: ModelClient = {
+  specificationVersion: "v1",
+  generate: () => Promise.reject(new Error("this command does not call models")),
+};

@@ -1,0 +1,55 @@
+/**
+ * Before a run starts: can any model the workflow names actually be reached? A provider counts
+ * when its key is in the environment (`NAME`, or a numbered pool `NAME_1..N`) or it needs no key
+ * (local servers such as Ollama). Checked up front so a run never stops at its first call.
+ */
+import type { Workflow } from "../spec/index.js";
+import type { QuorumCatalog } from "./catalog/catalog.js";
+import { parseModelRef } from "./catalog/model-ref.js";
+import { apiKeyEnvNames, type ProviderPreset } from "./catalog/providers.js";
+
+type Env = Record<string, string | undefined>;
+
+export function providerUsable(provider: ProviderPreset, env: Env): boolean {
+  if (provider.kind === "local") return false; // in-process GGUF models are not wired yet
+  if (!provider.apiKeyRequired) return true;
+  return apiKeyEnvNames(provider).some((name) => Boolean(env[name]) || Boolean(env[`${name}_1`]));
+}
+
+/** Whether every step that calls models can reach at least one of its candidates. */
+export function providersAvailable(catalog: QuorumCatalog, env: Env, workflow: Workflow): boolean {
+  const usable = Object.values(catalog.providers).filter((p) => providerUsable(p, env));
+  for (const step of workflow.steps) {
+    if (!("models" in step)) continue;
+    if (step.models.length === 0) {
+      if (usable.length === 0) return false;
+      continue;
+    }
+    const reachable = step.models.some((ref) => {
+      const provider = catalog.providers[parseModelRef(ref).provider];
+      return provider !== undefined && providerUsable(provider, env);
+    });
+    if (!reachable) return false;
+  }
+  return true;
+}
+
+/** What to tell a user who has no provider configured: a few lines, each a way out. */
+export function noProviderMessage(catalog: QuorumCatalog, env: Env, workflow?: Workflow): string {
+  const wanted = new Set(
+    (workflow?.steps ?? []).flatMap((s) =>
+      "models" in s ? s.models.map((m) => parseModelRef(m).provider) : [],
+    ),
+  );
+  const keys = [...wanted]
+    .map((id) => catalog.providers[id])
+    .filter((p): p is ProviderPreset => p?.apiKeyRequired === true && !providerUsable(p, env))
+    .map((p) => apiKeyEnvNames(p)[0])
+    .filter(Boolean);
+  return [
+    "no model provider is available for this workflow, so nothing was run.",
+    `  - set an API key in the environment${keys.length ? `: ${keys.join(", ")}` : " (OPENAI_API_KEY, ANTHROPIC_API_KEY, GROQ_API_KEY, ...)"}; numbered pools NAME_1..N work too`,
+    "  - or run a local server such as Ollama and use ollama/<model> in the workflow",
+    "  - or try the whole workflow without any model: quorum run <workflow> --dry-run",
+  ].join("\n");
+}

@@ -1,0 +1,72 @@
+/**
+ * One request to one model with one key: the only place the AI SDK is called. With a schema it asks
+ * for structured output (`Output.object`) so providers that can enforce a schema do; when the answer
+ * still does not parse or validate, the raw text is returned anyway, because the step validates every
+ * document and re-asks with the errors, which a throw here would make impossible.
+ */
+import type { LanguageModelV3 } from "@ai-sdk/provider";
+import { generateText, jsonSchema, NoObjectGeneratedError, Output } from "ai";
+import type { ModelRequest } from "../../spec/index.js";
+import { type SdkLanguageModelUsage, type TokenUsage, usageFromSdk } from "../cost.js";
+
+export interface AttemptResult {
+  text: string;
+  usage: TokenUsage;
+  finishReason?: string;
+}
+
+export interface AttemptSettings {
+  /** False for providers that only do JSON mode: the schema then travels in the system prompt. */
+  nativeSchema: boolean;
+  abortSignal: AbortSignal;
+}
+
+/** The system prompt with the schema appended, for providers that cannot enforce one. */
+export function systemWithSchema(request: ModelRequest): string {
+  const instruction = `Answer with one JSON document, and nothing else, that satisfies this JSON Schema${
+    request.schemaName ? ` (${request.schemaName})` : ""
+  }:\n${JSON.stringify(request.schema)}`;
+  return request.system ? `${request.system}\n\n${instruction}` : instruction;
+}
+
+export async function runAttempt(
+  model: LanguageModelV3,
+  request: ModelRequest,
+  settings: AttemptSettings,
+): Promise<AttemptResult> {
+  const system = request.schema && !settings.nativeSchema ? systemWithSchema(request) : request.system;
+  const output = request.schema
+    ? Output.object({
+        schema: jsonSchema(request.schema),
+        ...(request.schemaName ? { name: request.schemaName } : {}),
+      })
+    : undefined;
+  try {
+    const result = await generateText({
+      model,
+      ...(system === undefined ? {} : { system }),
+      prompt: request.prompt,
+      ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
+      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+      ...(output ? { output } : {}),
+      maxRetries: 0,
+      abortSignal: settings.abortSignal,
+      experimental_include: { requestBody: false, responseBody: false },
+    });
+    return {
+      text: result.text,
+      usage: usageFromSdk(result.usage as SdkLanguageModelUsage),
+      finishReason: result.finishReason,
+    };
+  } catch (error) {
+    if (!NoObjectGeneratedError.isInstance(error)) throw error;
+    // The model answered but not with a valid document: hand the text to the step to judge.
+    return {
+      text: error.text ?? "",
+      usage: error.usage
+        ? usageFromSdk(error.usage as SdkLanguageModelUsage)
+        : { inputTokens: 0, outputTokens: 0 },
+      ...(error.finishReason ? { finishReason: error.finishReason } : {}),
+    };
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * End to end over the real engine, runtime and SQLite store with scripted models: documents and
+ * lineage, exactly-once calls across an interrupted run, retries, schema repair, remediation,
+ * clarification, approval, cancellation, conditions.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ModelClient } from "../../src/spec/index.js";
+import { scriptedModels } from "../../src/testing/index.js";
+import { type Harness, jsonSchema, loadTestWorkflow, storeEngines } from "./harness.js";
+
+const chainYaml = `quorum: 1
+name: chain
+inputs:
+  topic: { type: string }
+documents:
+  outline: { schema: schemas/outline.json }
+  draft: { format: markdown }
+defaults:
+  models: [openai/gpt-4o-mini]
+  retries: 1
+steps:
+  - id: outline
+    kind: model
+    prompt: prompts/outline.md
+    outputs: [outline]
+  - id: draft
+    kind: model
+    prompt: prompts/draft.md
+    inputs: [outline]
+    outputs: [draft]
+`;
+const chainFiles = {
+  "prompts/outline.md": "Outline {{ inputs.topic }}.{{ feedback }}",
+  "prompts/draft.md": "Write from {{ documents.outline.title }}.",
+  "schemas/outline.json": jsonSchema(["title"]),
+};
+
+const engines = await storeEngines();
+
+describe.each(engines)("runtime on SQLite ($name)", ({ make, skip }) => {
+  let h: Harness;
+  beforeEach(async (context) => {
+    if (skip) context.skip(skip);
+    h = await make();
+  });
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  it("runs a chain, stores versioned documents with lineage, calls each model once", async () => {
+    const models = scriptedModels((r) => (r.schema ? JSON.stringify({ title: "Cats" }) : "# Cats\nText."));
+    const runtime = h.runtime(models);
+    const run = await runtime.start(loadTestWorkflow(chainYaml, chainFiles), { topic: "cats" });
+    expect(await runtime.drive(run.id)).toBe("succeeded");
+    expect(models.calls.map((c) => c.prompt)).toEqual(["Outline cats.", "Write from Cats."]);
+    const docs = await h.store.listDocumentVersions(run.id);
+    expect(docs.map((d) => [d.documentId, d.version, d.stepId]).sort()).toEqual([
+      ["draft", 1, "draft"],
+      ["outline", 1, "outline"],
+    ]);
+    expect(docs.find((d) => d.documentId === "draft")!.inputVersions).toEqual([
+      { documentId: "outline", version: 1 },
+    ]);
+    expect((await h.store.getRun(run.id))?.status).toBe("succeeded");
+  });
+
+  it("never repeats a recorded call when a run is resumed by another process", async () => {
+    // The outline call answers; the draft call hangs until the process "dies" (abort).
+    const outlineOnly = scriptedModels(() => JSON.stringify({ title: "Cats" }));
+    const first: ModelClient = {
+      specificationVersion: "v1",
+      generate: (request, options) =>
+        request.schema
+          ? outlineOnly.generate(request, options)
+          : new Promise((_, reject) =>
+              options?.signal?.addEventListener("abort", () => reject(new Error("killed"))),
+            ),
+    };
+    const controller = new AbortController();
+    const runtime = h.runtime(first);
+    const run = await runtime.start(loadTestWorkflow(chainYaml, chainFiles), { topic: "cats" });
+    const driving = runtime.drive(run.id, controller.signal);
+    await waitFor(async () =>
+      (await h.store.readEvents(run.id)).some(
+        (e) => e.event.type === "model-call-start" && e.event.stepId === "draft",
+      ),
+    );
+    controller.abort();
+    expect(await driving).toBe("interrupted");
+
+    const second = scriptedModels((r) => (r.schema ? JSON.stringify({ title: "Cats" }) : "draft"));
+    const other = (await import("../../src/runtime/index.js")).Runtime;
+    const store2 = await h.reopen();
+    const resumed = new other({ ...runtime.deps, store: store2, models: second });
+    expect(await resumed.drive(run.id)).toBe("succeeded");
+    // The outline call was recorded: only the draft call, in flight at the "crash", runs again.
+    expect(second.calls.map((c) => c.prompt)).toEqual(["Write from Cats."]);
+  });
+
+  it("retries a failing step, then succeeds", async () => {
+    const models = scriptedModels((r, i) =>
+      i === 0
+        ? Object.assign(new Error("503 overloaded"), { isRetryable: true })
+        : r.schema
+          ? JSON.stringify({ title: "T" })
+          : "d",
+    );
+    const runtime = h.runtime(models);
+    const run = await runtime.start(loadTestWorkflow(chainYaml, chainFiles), { topic: "x" });
+    expect(await runtime.drive(run.id)).toBe("succeeded");
+    const errors = (await h.store.readEvents(run.id)).filter((e) => e.event.type === "step-error");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.event).toMatchObject({ stepId: "outline", willRetry: true });
+  });
+
+  it("re-asks with the validation errors and never accepts an invalid document", async () => {
+    const models = scriptedModels((r) =>
+      r.schema ? (r.prompt.includes("rejected") ? '{"title":"ok"}' : '{"nope":1}') : "d",
+    );
+    const runtime = h.runtime(models);
+    const run = await runtime.start(loadTestWorkflow(chainYaml, chainFiles), { topic: "x" });
+    expect(await runtime.drive(run.id)).toBe("succeeded");
+    expect(models.calls[1]!.prompt).toContain("must have required property 'title'");
+
+    const never = scriptedModels((r) => (r.schema ? '{"nope":1}' : "d"));
+    const failing = h.runtime(never);
+    const run2 = await failing.start(loadTestWorkflow(chainYaml, chainFiles), { topic: "x" });
+    expect(await failing.drive(run2.id)).toBe("failed");
+    expect(await h.store.listDocumentVersions(run2.id)).toEqual([]);
+  });
+
+  it("fails a run with a clear error when the model never answers validly", async () => {
+    const runtime = h.runtime(scriptedModels(() => new Error("401 invalid key")));
+    const run = await runtime.start(loadTestWorkflow(chainYaml, chainFiles), { topic: "x" });
+    expect(await runtime.drive(run.id)).toBe("failed");
+    const end = (await h.store.readEvents(run.id)).at(-1)!.event;
+    expect(end).toMatchObject({ type: "run-end", status: "failed" });
+    expect(JSON.stringify(end)).toContain("401 invalid key");
+  });
+
+  it("refuses bad inputs and kinds it cannot run, before anything starts", async () => {
+    const runtime = h.runtime(scriptedModels(() => "x"));
+    await expect(runtime.start(loadTestWorkflow(chainYaml, chainFiles), { topik: "x" })).rejects.toThrow(
+      /unknown input 'topik'[\s\S]*missing required input 'topic'/,
+    );
+    expect((await h.store.listRuns()).runs).toHaveLength(0);
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
