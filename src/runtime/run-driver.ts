@@ -62,7 +62,17 @@ export async function driveRun(
   const timers = new Map<string, Promise<void>>();
   const launch = (stepId: string, attempt: number, round: number) => {
     const task = executeStep(
-      { deps, models, runId, workflow, state, index, writer, signal: controller.signal },
+      {
+        deps,
+        models,
+        dryRun: pinned.dryRun,
+        runId,
+        workflow,
+        state,
+        index,
+        writer,
+        signal: controller.signal,
+      },
       stepId,
       attempt,
       round,

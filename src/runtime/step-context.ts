@@ -27,6 +27,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
     inputs: (index.inputs ?? {}) as Record<string, JsonValue>,
     feedback: [...stepState.feedback],
     signal: scope.signal,
+    dryRun: scope.dryRun,
     async readDocument(documentId) {
       const loaded = await readDocumentText(scope, documentId);
       return loaded ? { documentId, ...loaded } : undefined;

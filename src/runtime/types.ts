@@ -32,6 +32,7 @@ export interface RunScope {
   deps: RuntimeDeps;
   /** The client this run calls: the real one, or the stub for a dry run. */
   models: ModelClient;
+  dryRun: boolean;
   runId: string;
   workflow: Workflow;
   state: EngineState;

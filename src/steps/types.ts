@@ -27,6 +27,8 @@ export interface StepContext {
   /** Gate findings or rejection comments for this round (empty on the first). */
   feedback: readonly string[];
   signal: AbortSignal;
+  /** The run is a dry run: documents are placeholders from the schema-driven stub. */
+  dryRun: boolean;
   readDocument(documentId: string): Promise<LoadedDocument | undefined>;
   /**
    * What templates and expressions see: `inputs`, `documents` (latest versions, JSON parsed),

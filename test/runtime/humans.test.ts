@@ -69,7 +69,7 @@ describe.each(engines)("gates, humans and conditions ($name)", ({ make, skip }) 
     expect(await runtime.drive(run.id)).toBe("waiting");
     const writes = models.calls.filter((c) => c.schemaName === "doc");
     expect(writes).toHaveLength(2);
-    expect(writes[1]!.prompt).toContain("scored 0.4 (threshold 0.75)");
+    expect(writes[1]!.prompt).toContain("score 0.4 (threshold 0.75)");
     const versions = (await h.store.listDocumentVersions(run.id, "doc")).map((d) => d.version);
     expect(versions).toEqual([1, 2]);
 

@@ -47,7 +47,8 @@ export function registerDocs(program: Command, io: Io): void {
     .option("--db <url>", "store URL")
     .option("--json", "print the written files as JSON")
     .action(async (runId: string, options: { out: string; db?: string; json?: boolean }) => {
-      const open = await openRuntime({ db: options.db });
+      // `--db` after `docs export` is parsed by the parent command, which declares it too.
+      const open = await openRuntime({ db: options.db ?? (docs.opts() as { db?: string }).db });
       try {
         const run = await open.runtime.requireRun(runId);
         const workflow = await loadPinnedWorkflow(open.runtime.deps, run.definitionHash);

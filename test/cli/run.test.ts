@@ -1,0 +1,87 @@
+/**
+ * The run commands end to end, in-process, on a real SQLite file: a dry run that waits for its
+ * approval, the inbox, approve, status, docs and export, and the refusal to run without a provider.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { cli } from "./run-cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "quorum-cli-run-"));
+const db = `sqlite:${join(dir, "q.db")}`;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("quorum run", () => {
+  it("runs the strategy document as a dry run, waits for approval, then finishes", async () => {
+    const run = await cli(
+      "run",
+      "examples/strategy-document/workflow.yaml",
+      "--dry-run",
+      "--db",
+      db,
+      "-i",
+      "idea=A shopping list",
+    );
+    expect(run.exitCode).toBe(3);
+    expect(run.stdout).toContain("DRY RUN");
+    expect(run.stdout).toMatch(/✔ discovery dry-run\/stub/);
+    const runId = /run (run_\w+)/.exec(run.stdout)![1]!;
+
+    const inbox = JSON.parse((await cli("inbox", "--db", db, "--json")).stdout) as Array<{
+      runId: string;
+      stepId: string;
+      kind: string;
+    }>;
+    expect(inbox).toEqual([expect.objectContaining({ runId, stepId: "sign-off", kind: "approval" })]);
+
+    const approved = await cli("approve", runId, "sign-off", "--as", "ann", "--db", db, "--dry-run");
+    expect(approved.exitCode).toBe(0);
+    expect(approved.stdout).toContain("SUCCEEDED (dry run");
+    expect((await cli("approve", runId, "sign-off", "--db", db)).stdout).toContain("already answered");
+
+    const status = JSON.parse((await cli("status", runId, "--db", db, "--json")).stdout) as {
+      steps: Array<{ id: string; status: string }>;
+    };
+    expect(status.steps.every((s) => s.status === "succeeded")).toBe(true);
+
+    const out = join(dir, "out");
+    expect((await cli("docs", "export", runId, "--out", out, "--db", db)).exitCode).toBe(0);
+    const requirements = JSON.parse(readFileSync(join(out, "requirements.json"), "utf8")) as object;
+    expect(typeof requirements).toBe("object");
+    expect(existsSync(join(out, "qa-report.md"))).toBe(true);
+    expect((await cli("cancel", runId, "--db", db)).stdout).toContain("already finished");
+  });
+
+  it("refuses to start without a provider and says how to add one", async () => {
+    const saved = { ...process.env };
+    for (const key of Object.keys(process.env)) if (/_API_KEY/.test(key)) delete process.env[key];
+    try {
+      const result = await cli("run", "examples/strategy-document/workflow.yaml", "--db", db, "-i", "idea=x");
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain("no model provider is available");
+      expect(result.stderr).toContain("--dry-run");
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it("explains bad inputs and unknown runs without a stack trace", async () => {
+    const bad = await cli(
+      "run",
+      "examples/strategy-document/workflow.yaml",
+      "--dry-run",
+      "--db",
+      db,
+      "-i",
+      "audience=martians",
+    );
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain("missing required input 'idea'");
+    expect(bad.stderr).toContain("input 'audience' must be one of");
+    const unknown = await cli("status", "run_nope", "--db", db);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain("no run 'run_nope'");
+    expect(unknown.stderr).not.toMatch(/\n\s+at /);
+  });
+});
