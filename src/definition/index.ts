@@ -1,7 +1,8 @@
 /** The definition layer: load, validate and normalize workflow files and the project config. */
+
+export { formatDuration, parseDurationMs } from "../spec/duration.js";
 export { codes } from "./codes.js";
 export { type ConfigResult, configFileName, loadConfig } from "./config.js";
-export { formatDuration, parseDurationMs } from "./duration.js";
 export { evaluateExpression, type Lookup, truthy } from "./evaluate.js";
 export { type ParsedExpression, parseExpression } from "./expression.js";
 export { type FileSystem, memoryFileSystem, nodeFileSystem } from "./file-system.js";

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
+import { parseDurationMs } from "../spec/duration.js";
 import type {
   DocumentType,
   FragmentFile,
@@ -24,7 +25,6 @@ import type {
 } from "../spec/index.js";
 import { FragmentFile as FragmentSchema, RoleFile as RoleSchema } from "../spec/index.js";
 import { codes } from "./codes.js";
-import { parseDurationMs } from "./duration.js";
 import type { FileSystem } from "./file-system.js";
 import type { PathSegment } from "./json-path.js";
 import { zodIssues } from "./shape.js";

@@ -1,26 +1,8 @@
-/**
- * Number formats for plan reports. The planner may import only spec and errors, so it keeps its
- * own duration format; it prints exactly what `formatDuration` in src/definition prints.
- */
+/** Number formats for plan reports. */
+import { formatDuration } from "../spec/duration.js";
 
 /** 5_400_000 -> `1h30m`; below a second, milliseconds. */
-export function formatDurationMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  let seconds = Math.round(ms / 1000);
-  const parts: string[] = [];
-  for (const [unit, size] of [
-    ["d", 86_400],
-    ["h", 3600],
-    ["m", 60],
-  ] as const) {
-    if (seconds >= size) {
-      parts.push(`${Math.floor(seconds / size)}${unit}`);
-      seconds %= size;
-    }
-  }
-  if (seconds > 0 || parts.length === 0) parts.push(`${seconds}s`);
-  return parts.join("");
-}
+export const formatDurationMs = formatDuration;
 
 /** `$0.42`, `$12.50`; small amounts keep two significant digits (`$0.0045`) instead of `$0.00`. */
 export function formatUsd(usd: number): string {

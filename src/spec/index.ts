@@ -1,5 +1,6 @@
 export * from "./catalog.js";
 export * from "./config-file.js";
+export * from "./duration.js";
 export * from "./events.js";
 export * from "./issue.js";
 export * from "./model-client.js";

@@ -1,3 +1,4 @@
+/** Durations of the workflow language: `1h30m` <-> 5_400_000 ms. Shared by the loader and the planner. */
 /** `1h30m` -> 5_400_000. Input is already checked against `durationPattern`. */
 const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
