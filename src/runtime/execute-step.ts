@@ -52,11 +52,24 @@ export async function executeStep(
 
   const executor = deps.executors[step.kind];
   if (!executor) return fail({ name: "NotRunnable", message: `no executor for ${step.kind} steps` }, false);
-  const context = makeStepContext(scope, step, attempt, round);
+  // A per-attempt timeout aborts the attempt's calls like a cancel would, but only this attempt.
+  const attemptSignal =
+    step.timeoutMs !== undefined
+      ? AbortSignal.any([scope.signal, AbortSignal.timeout(step.timeoutMs)])
+      : scope.signal;
+  const context = makeStepContext({ ...scope, signal: attemptSignal }, step, attempt, round);
   let outcome: Awaited<ReturnType<typeof executor.execute>>;
   try {
     outcome = await executor.execute(context);
   } catch (error) {
+    if (!scope.signal.aborted && attemptSignal.aborted)
+      return fail(
+        {
+          name: "TimeoutError",
+          message: `step '${stepId}' attempt ${attempt} timed out after ${step.timeoutMs} ms`,
+        },
+        true,
+      );
     const err = error as Error & { isRetryable?: boolean };
     return fail({ name: err.name || "Error", message: err.message }, err.isRetryable ?? true);
   }

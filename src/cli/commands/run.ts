@@ -6,7 +6,7 @@ import { loadProject, readTextOrUndefined } from "../context.js";
 import { CliError, exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
 import { formatIssue, summaryLine } from "../output/issues.js";
-import { openRuntime } from "../runtime-context.js";
+import { type OpenRuntime, openRuntime } from "../runtime-context.js";
 import { driveAndReport } from "./drive.js";
 
 export function parseInputs(values: string[]): Record<string, JsonValue> {
@@ -82,10 +82,51 @@ export function registerRun(program: Command, io: Io): void {
             io.out(
               `run ${run.id} · ${workflow.name} · ${workflow.steps.length} steps${options.dryRun ? " · DRY RUN (stub model, no calls, no cost)" : ""}`,
             );
-          io.exit(await driveAndReport(open, run.id, io, { json: options.json, dryRun: options.dryRun }));
+          const leases = await leaseWithAbandoned(open, run.id, io, options.json);
+          try {
+            io.exit(await driveAndReport(open, run.id, io, { json: options.json, dryRun: options.dryRun }));
+            await Promise.allSettled(leases.recovering);
+          } finally {
+            await leases.release();
+          }
         } finally {
           await open.close();
         }
       },
     );
+}
+
+const leaseMs = 60_000;
+
+/**
+ * On the embedded store there is no worker, so `quorum run` leases its own run (no other process
+ * takes it while it lives) together with runs a killed `quorum run` left unfinished, and finishes
+ * those beside the new one. On PostgreSQL, workers do that (`quorum worker`).
+ */
+async function leaseWithAbandoned(open: OpenRuntime, runId: string, io: Io, quiet?: boolean) {
+  if (open.store.kind !== "sqlite") return { recovering: [], release: async () => undefined };
+  const claimed = await open.store.claimRuns(open.workerId, 16, leaseMs);
+  const others = claimed.filter((r) => r.id !== runId);
+  if (others.length > 0 && !quiet)
+    io.out(`recovering ${others.length} unfinished run(s): ${others.map((r) => r.id).join(", ")}`);
+  const held = claimed.map((r) => r.id);
+  const timer = setInterval(() => {
+    open.store.heartbeat(open.workerId, held, leaseMs).catch(() => undefined);
+  }, leaseMs / 3);
+  timer.unref();
+  const recovering = others.map((run) =>
+    open.runtime
+      .drive(run.id)
+      .then((outcome) => {
+        if (!quiet) io.out(`recovered run ${run.id}: ${outcome}`);
+      })
+      .catch((error: Error) => io.err(`could not recover run ${run.id}: ${error.message}`)),
+  );
+  return {
+    recovering,
+    release: async () => {
+      clearInterval(timer);
+      for (const id of held) await open.store.releaseRun(open.workerId, id).catch(() => false);
+    },
+  };
 }
