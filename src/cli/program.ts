@@ -7,6 +7,7 @@ import { registerControl } from "./commands/control.js";
 import { registerDocs } from "./commands/docs.js";
 import { registerInit } from "./commands/init.js";
 import { registerPlan } from "./commands/plan.js";
+import { registerReplay } from "./commands/replay.js";
 import { registerRun } from "./commands/run.js";
 import { registerRuns } from "./commands/runs.js";
 import { registerValidate } from "./commands/validate.js";
@@ -31,6 +32,7 @@ export function buildProgram(io: Io): Command {
   registerControl(program, io);
   registerDocs(program, io);
   registerWorker(program, io);
+  registerReplay(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

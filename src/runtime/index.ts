@@ -1,6 +1,7 @@
 /** The effectful runtime: drives runs through the pure engine, journaling everything. */
 export { RunNotFoundError, WorkflowNotRunnableError } from "./errors.js";
 export { resolveInputs } from "./inputs.js";
+export { type ReplayReport, replayRun } from "./replay.js";
 export { loadPinned, loadPinnedWorkflow, type PinnedDefinition } from "./run-driver.js";
 export { newRunId, Runtime, type StartOptions } from "./runtime.js";
 export type { DriveOutcome, RuntimeDeps } from "./types.js";

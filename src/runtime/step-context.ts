@@ -43,7 +43,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
       await writer.append([{ type: "model-call-start", stepId: step.id, attempt, callKey, model }]);
       const startedMs = deps.now();
       try {
-        const response = await scope.models.generate(request, { signal: scope.signal });
+        const response = await scope.models.generate(request, { signal: scope.signal, callKey });
         const result = response as unknown as JsonValue;
         const json = JSON.stringify(result);
         const blob =
@@ -95,8 +95,17 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
           response: response.response,
           ...(response.respondedBy ? { respondedBy: response.respondedBy } : {}),
         };
+      const replayed = deps.recordedResponse?.(requestId);
       if (!index.requests.has(requestId))
         await writer.append([{ type: "human-input-request", requestId, stepId: step.id, kind, prompt }]);
+      if (replayed) {
+        await writer.append([replayed]);
+        return {
+          status: "answered",
+          response: replayed.response,
+          ...(replayed.respondedBy ? { respondedBy: replayed.respondedBy } : {}),
+        };
+      }
       return { status: "waiting" };
     },
   };

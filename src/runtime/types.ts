@@ -1,5 +1,12 @@
 import type { EngineState } from "../engine/index.js";
-import type { ModelClient, RunEvent, StepKind, Store, Workflow } from "../spec/index.js";
+import type {
+  HumanInputResponseEvent,
+  ModelClient,
+  RunEvent,
+  StepKind,
+  Store,
+  Workflow,
+} from "../spec/index.js";
 import type { StepExecutor } from "../steps/types.js";
 import type { JournalWriter } from "./journal-writer.js";
 import type { RunIndex } from "./run-index.js";
@@ -21,6 +28,8 @@ export interface RuntimeDeps {
   onEvent?: (runId: string, event: RunEvent) => void;
   onInternalError?: (runId: string, error: unknown) => void;
   cancelPollMs?: number;
+  /** Replay: the recorded answer to a human-input request, given at once instead of waiting. */
+  recordedResponse?: (requestId: string) => HumanInputResponseEvent | undefined;
   /** Steps of one run executing at once (default 16). */
   maxConcurrentSteps?: number;
   /** Directory relative paths in `check` steps resolve against (the workflow file's). */

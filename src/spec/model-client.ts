@@ -38,6 +38,11 @@ export interface ModelResponse {
 
 export interface ModelCallOptions {
   readonly signal?: AbortSignal;
+  /**
+   * The journal's key for this call: the same call after a crash or in a replay has the same key.
+   * Usable as an idempotency key; `quorum replay` answers calls by it.
+   */
+  readonly callKey?: string;
 }
 
 export interface ModelClient {

@@ -178,3 +178,63 @@ steps:
     ]);
   });
 });
+
+describe("replay", () => {
+  it("re-executes a recorded run with zero live calls and reproduces its documents; a gap is reported", async () => {
+    const h = await (await import("./harness.js")).sqliteHarness();
+    try {
+      let judged = 0;
+      const models = scriptedModels((r) => {
+        if (r.schemaName === "verdict") return verdict(judged++ === 0 ? 0.4 : 0.9, "cite sources");
+        return JSON.stringify({ body: r.prompt.includes("cite sources") ? "with sources" : "first try" });
+      });
+      const runtime = h.runtime(models);
+      const run = await runtime.start(loadTestWorkflow(gated(), files), { topic: "tea" });
+      await runtime.drive(run.id);
+      await runtime.respond(run.id, "sign-off", { decision: "approve" }, "ann");
+      expect(await runtime.drive(run.id)).toBe("succeeded");
+      const liveCalls = models.calls.length;
+
+      const { replayRun } = await import("../../src/runtime/index.js");
+      const { openStore } = await import("../../src/store/index.js");
+      const { builtinExecutors } = await import("../../src/steps/index.js");
+      const scratch = await openStore("sqlite::memory:");
+      const report = await replayRun(h.store, run.id, scratch, {
+        executors: builtinExecutors,
+        now: Date.now,
+      });
+      await scratch.close();
+      expect(report).toMatchObject({
+        outcome: "succeeded",
+        unrecordedCalls: 0,
+        identical: true,
+        callsAnsweredFromJournal: liveCalls,
+      });
+      expect(report.documents.map((d) => `${d.documentId}@${d.version}`).sort()).toEqual([
+        "doc@1",
+        "doc@2",
+        "report@1",
+      ]);
+      expect(models.calls.length).toBe(liveCalls); // nothing live
+
+      // A journal missing one recorded call cannot be replayed faithfully, and says so.
+      let dropped = false;
+      const gappy = Object.create(h.store, {
+        readEvents: {
+          value: async (id: string) =>
+            (await h.store.readEvents(id)).filter((e) => {
+              if (!dropped && e.event.type === "model-call-end") return !(dropped = true);
+              return true;
+            }),
+        },
+      });
+      const scratch2 = await openStore("sqlite::memory:");
+      const broken = await replayRun(gappy, run.id, scratch2, { executors: builtinExecutors, now: Date.now });
+      await scratch2.close();
+      expect(broken.unrecordedCalls).toBeGreaterThan(0);
+      expect(broken.identical).toBe(false);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -103,17 +103,32 @@ describe.each(engines)("runtime on SQLite ($name)", ({ make, skip }) => {
       specificationVersion: "v1",
       generate: (_request, options) =>
         calls++ === 0
-          ? new Promise((_, reject) => options?.signal?.addEventListener("abort", () => reject(new Error("aborted"))))
-          : Promise.resolve({ text: JSON.stringify({ title: "T" }), model: "m", usage: { inputTokens: 1, outputTokens: 1 } }),
+          ? new Promise((_, reject) =>
+              options?.signal?.addEventListener("abort", () => reject(new Error("aborted"))),
+            )
+          : Promise.resolve({
+              text: JSON.stringify({ title: "T" }),
+              model: "m",
+              usage: { inputTokens: 1, outputTokens: 1 },
+            }),
     };
-    const yaml = chainYaml.replace("    outputs: [outline]\n", "    outputs: [outline]\n    timeout: 300ms\n");
+    const yaml = chainYaml.replace(
+      "    outputs: [outline]\n",
+      "    outputs: [outline]\n    timeout: 300ms\n",
+    );
     const runtime = h.runtime(models);
     const run = await runtime.start(loadTestWorkflow(yaml, chainFiles), { topic: "x" });
     const started = Date.now();
     expect(await runtime.drive(run.id)).toBe("succeeded");
     expect(Date.now() - started).toBeLessThan(3000);
     const errors = (await h.store.readEvents(run.id)).filter((e) => e.event.type === "step-error");
-    expect(errors.map((e) => e.event)).toEqual([expect.objectContaining({ stepId: "outline", willRetry: true, error: expect.objectContaining({ name: "TimeoutError" }) })]);
+    expect(errors.map((e) => e.event)).toEqual([
+      expect.objectContaining({
+        stepId: "outline",
+        willRetry: true,
+        error: expect.objectContaining({ name: "TimeoutError" }),
+      }),
+    ]);
   });
 
   it("retries a failing step, then succeeds", async () => {
