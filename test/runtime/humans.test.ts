@@ -223,8 +223,9 @@ describe("replay", () => {
         readEvents: {
           value: async (id: string) =>
             (await h.store.readEvents(id)).filter((e) => {
-              if (!dropped && e.event.type === "model-call-end") return !(dropped = true);
-              return true;
+              if (dropped || e.event.type !== "model-call-end") return true;
+              dropped = true;
+              return false;
             }),
         },
       });
