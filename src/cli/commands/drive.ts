@@ -1,8 +1,10 @@
 /** Drive a run in the foreground with progress, Ctrl-C handling and a final summary. */
 import pc from "picocolors";
 import type { DriveOutcome } from "../../runtime/index.js";
+import { loadPinnedWorkflow } from "../../runtime/index.js";
 import { exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
+import { liveTree } from "../output/live-tree.js";
 import { progressPrinter } from "../output/progress.js";
 import { runSummary } from "../output/summary.js";
 import type { OpenRuntime } from "../runtime-context.js";
@@ -27,9 +29,22 @@ export async function driveAndReport(
     controller.abort(new Error("interrupted"));
   };
   process.once("SIGINT", onSigint);
-  if (!options.json) open.runtime.deps.onEvent = progressPrinter((line) => io.out(line));
+  let tree: ReturnType<typeof liveTree> | undefined;
+  if (!options.json && io.isTty) {
+    const run = await open.runtime.requireRun(runId);
+    const workflow = await loadPinnedWorkflow(open.runtime.deps, run.definitionHash);
+    tree = liveTree(
+      workflow.steps.map((s) => s.id),
+      (text) => process.stdout.write(text),
+    );
+    const draw = tree;
+    open.runtime.deps.onEvent = (id, event) => {
+      if (id === runId) draw.onEvent(id, event);
+    };
+  } else if (!options.json) open.runtime.deps.onEvent = progressPrinter((line) => io.out(line));
   try {
     const outcome = await open.runtime.drive(runId, controller.signal);
+    tree?.finish();
     const summary = await runSummary(open.store, runId);
     if (options.json) io.out(JSON.stringify({ ...summary, outcome }, null, 2));
     else {
