@@ -1,0 +1,42 @@
+/**
+ * quorum's public API. Everything a program embedding quorum needs: load and validate workflows,
+ * plan them, open a store, and run them through the runtime with a model client. Test doubles live
+ * in `quorum/testing`.
+ */
+
+// Loading and validation.
+export {
+  codes,
+  type FileSystem,
+  type LoadOptions,
+  type LoadResult,
+  loadConfig,
+  loadWorkflow,
+  loadWorkflowText,
+  memoryFileSystem,
+  nodeFileSystem,
+} from "./definition/index.js";
+// Models.
+export {
+  builtinCatalog,
+  createDryRunModelClient,
+  createModelClient,
+  mergeCatalog,
+  type QuorumCatalog,
+} from "./models/index.js";
+// Planning.
+export { plan, renderPlanMermaid, renderPlanText } from "./planner/index.js";
+// Running.
+export {
+  type DriveOutcome,
+  type ReplayReport,
+  Runtime,
+  type RuntimeDeps,
+  replayRun,
+} from "./runtime/index.js";
+// Contracts and plain data types.
+export type * from "./spec/index.js";
+export { ConfigFile, stepKinds, WorkflowFile } from "./spec/index.js";
+export { builtinExecutors, type StepContext, type StepExecutor, type StepOutcome } from "./steps/index.js";
+// Storage.
+export { DEFAULT_STORE_URL, openStore } from "./store/index.js";
