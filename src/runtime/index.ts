@@ -1,5 +1,6 @@
 /** The effectful runtime: drives runs through the pure engine, journaling everything. */
 export { RunNotFoundError, WorkflowNotRunnableError } from "./errors.js";
+export { forkRun } from "./fork.js";
 export { resolveInputs } from "./inputs.js";
 export { type ReplayReport, replayRun } from "./replay.js";
 export { loadPinned, loadPinnedWorkflow, type PinnedDefinition } from "./run-driver.js";

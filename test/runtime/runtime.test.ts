@@ -131,6 +131,25 @@ describe.each(engines)("runtime on SQLite ($name)", ({ make, skip }) => {
     ]);
   });
 
+  it("forks a run from a step: upstream is reused, the rest runs again", async () => {
+    const models = scriptedModels((r) => (r.schema ? JSON.stringify({ title: "Cats" }) : "draft one"));
+    const runtime = h.runtime(models);
+    const run = await runtime.start(loadTestWorkflow(chainYaml, chainFiles), { topic: "cats" });
+    expect(await runtime.drive(run.id)).toBe("succeeded");
+    const { forkRun } = await import("../../src/runtime/index.js");
+    const forked = await forkRun(runtime, run.id, "draft");
+    expect(forked.reusedSteps).toEqual(["outline"]);
+    expect(await runtime.drive(forked.run.id)).toBe("succeeded");
+    expect(models.calls.map((c) => c.prompt)).toEqual([
+      "Outline cats.",
+      "Write from Cats.",
+      "Write from Cats.",
+    ]);
+    const docs = await h.store.listDocumentVersions(forked.run.id);
+    expect(docs.map((d) => d.documentId).sort()).toEqual(["draft", "outline"]);
+    await expect(forkRun(runtime, run.id, "nope")).rejects.toThrow(/has no step 'nope'/);
+  });
+
   it("retries a failing step, then succeeds", async () => {
     const models = scriptedModels((r, i) =>
       i === 0

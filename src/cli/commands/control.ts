@@ -4,12 +4,14 @@
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { forkRun } from "../../runtime/index.js";
 import type { JsonValue } from "../../spec/index.js";
 import { loadProject } from "../context.js";
 import { CliError, exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
 import { openRuntime } from "../runtime-context.js";
 import { driveAndReport } from "./drive.js";
+import { parseInputs } from "./run.js";
 
 interface DriveOptions {
   db?: string;
@@ -47,6 +49,41 @@ export function registerControl(program: Command, io: Io): void {
       .description("Continue a run that stopped (crash, Ctrl-C, or answered)")
       .argument("<run>", "run id"),
   ).action((runId: string, options: DriveOptions) => continueRun(runId, options, io));
+
+  driveFlags(
+    program
+      .command("fork")
+      .description("Start a new run that reuses everything upstream of a step and runs the rest again")
+      .argument("<run>", "run id")
+      .requiredOption("--from <step>", "the first step to run again")
+      .option(
+        "-i, --input <name=value>",
+        "override a run input (repeatable)",
+        (v: string, p: string[]) => [...p, v],
+        [],
+      ),
+  ).action(async (runId: string, options: DriveOptions & { from: string; input: string[] }) => {
+    const open = await openRuntime({
+      db: options.db,
+      dryRun: options.dryRun,
+      project: loadProject(options.config),
+    });
+    try {
+      const { run, reusedSteps } = await forkRun(
+        open.runtime,
+        runId,
+        options.from,
+        parseInputs(options.input),
+      );
+      if (!options.json)
+        io.out(
+          `run ${run.id} forked from ${runId} at '${options.from}'; reusing ${reusedSteps.length ? reusedSteps.join(", ") : "nothing"}`,
+        );
+      io.exit(await driveAndReport(open, run.id, io, { json: options.json }));
+    } finally {
+      await open.close();
+    }
+  });
 
   program
     .command("cancel")
