@@ -2,7 +2,9 @@
 import type { StepKind } from "../spec/index.js";
 import { approvalStep } from "./approval/approval-step.js";
 import { checkStep } from "./check/check-step.js";
+import { ensembleStep } from "./ensemble/ensemble-step.js";
 import { gateStep } from "./gate/gate-step.js";
+import { mapStep } from "./map/map-step.js";
 import { modelStep } from "./model/model-step.js";
 import type { StepExecutor } from "./types.js";
 
@@ -14,4 +16,6 @@ export const builtinExecutors: Partial<Record<StepKind, StepExecutor>> = {
   gate: gateStep,
   approval: approvalStep,
   check: checkStep,
+  ensemble: ensembleStep,
+  map: mapStep,
 };

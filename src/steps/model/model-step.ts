@@ -8,6 +8,7 @@ import { renderTemplate } from "../../definition/index.js";
 import type { ModelRequest } from "../../spec/index.js";
 import { lookupPath } from "../lookup.js";
 import type { StepContext, StepExecutor, StepOutcome } from "../types.js";
+import { repairRequest } from "./request.js";
 import { checkDocument, extractJson } from "./structured.js";
 
 /** Re-asks after the first answer when the document does not validate. */
@@ -87,13 +88,7 @@ async function generateValid(
         output: { model: response.model, repairs: repair, ...(response.dryRun ? { dryRun: true } : {}) },
       };
     lastErrors = checked.errors;
-    current = {
-      ...request,
-      prompt: `${request.prompt}\n\nYour previous answer was rejected:\n${checked.errors
-        .slice(0, 10)
-        .map((e) => `- ${e}`)
-        .join("\n")}\nAnswer again with JSON that satisfies the schema exactly.`,
-    };
+    current = repairRequest(request, checked.errors);
   }
   return {
     type: "failed",
