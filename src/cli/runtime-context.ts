@@ -5,7 +5,7 @@
  */
 import { hostname } from "node:os";
 import { createDryRunModelClient } from "../models/index.js";
-import { Runtime } from "../runtime/index.js";
+import { Runtime, StepSlots } from "../runtime/index.js";
 import type { ModelClient, RunEvent, Store } from "../spec/index.js";
 import { builtinExecutors } from "../steps/index.js";
 import { DEFAULT_STORE_URL, openStore } from "../store/index.js";
@@ -16,6 +16,8 @@ export interface RuntimeOptions {
   dryRun?: boolean;
   project?: ProjectContext;
   onEvent?: (runId: string, event: RunEvent) => void;
+  /** Steps executing at once across all runs of this process (default 64). */
+  maxSteps?: number;
 }
 
 export interface OpenRuntime {
@@ -43,6 +45,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<OpenRuntime>
     models,
     dryRunModels: createDryRunModelClient(),
     executors: builtinExecutors,
+    slots: new StepSlots(options.maxSteps ?? 64),
     now: Date.now,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });

@@ -1,5 +1,5 @@
 /**
- * Appends a run's events in order, batching everything queued in the same tick into one store
+ * Appends a run's events in order, batching everything queued in the same event-loop turn into one store
  * transaction (group commit). Each batch is applied to the engine state only after it is durable.
  */
 import type { AppendOptions, RunEvent, Store } from "../spec/index.js";
@@ -26,7 +26,11 @@ export class JournalWriter {
   append(events: RunEvent[], options?: AppendOptions): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ events, options, resolve, reject });
-      if (!this.flushing) this.flushing = Promise.resolve().then(() => this.flush());
+      // Flush after the current macrotask, not the current microtask: steps finishing in the same turn of
+      // the event loop (a fan-out's completions, a step-end and the next step-start) share one commit.
+      // Appends still resolve only once durable, so nothing runs ahead of its journal.
+      if (!this.flushing)
+        this.flushing = new Promise<void>((go) => setImmediate(go)).then(() => this.flush());
     });
   }
 

@@ -61,22 +61,28 @@ export async function driveRun(
   const inFlight = new Map<string, Promise<void>>();
   const timers = new Map<string, Promise<void>>();
   const launch = (stepId: string, attempt: number, round: number) => {
-    const task = executeStep(
-      {
-        deps,
-        models,
-        dryRun: pinned.dryRun,
-        runId,
-        workflow,
-        state,
-        index,
-        writer,
-        signal: controller.signal,
-      },
-      stepId,
-      attempt,
-      round,
-    )
+    const slot = deps.slots
+      ? deps.slots.acquire(run.priority, controller.signal)
+      : Promise.resolve(() => undefined);
+    const task = slot
+      .then((release) =>
+        executeStep(
+          {
+            deps,
+            models,
+            dryRun: pinned.dryRun,
+            runId,
+            workflow,
+            state,
+            index,
+            writer,
+            signal: controller.signal,
+          },
+          stepId,
+          attempt,
+          round,
+        ).finally(release),
+      )
       .catch((error: unknown) => deps.onInternalError?.(runId, error))
       .finally(() => inFlight.delete(stepId));
     inFlight.set(stepId, task);
@@ -93,8 +99,32 @@ export async function driveRun(
     else if (run.status !== "running") await store.updateRunStatus(runId, ["pending", "waiting"], "running");
     for (const step of inFlightSteps(state)) launch(step.id, step.attempt, step.round);
 
+    const deadlineAtMs = pinned.deadlineAtMs;
+    const deadline =
+      deadlineAtMs !== undefined
+        ? sleep(Math.max(0, deadlineAtMs - deps.now()), controller.signal)
+        : undefined;
     for (;;) {
       if (controller.signal.aborted) return await settleAborted(deps, runId, inFlight);
+      if (deadlineAtMs !== undefined && deps.now() >= deadlineAtMs) {
+        await writer.drain();
+        await writer.append(
+          [
+            {
+              type: "run-end",
+              status: "failed",
+              error: {
+                name: "DeadlineExceeded",
+                message: `the run's deadline (${new Date(deadlineAtMs).toISOString()}) passed`,
+              },
+            },
+          ],
+          { status: "failed" },
+        );
+        controller.abort(new Error("deadline exceeded"));
+        await Promise.allSettled(inFlight.values());
+        return "failed";
+      }
       const commands = decide(state, graph);
       const starts: Array<{ stepId: string; attempt: number; round: number }> = [];
       let progressed = false;
@@ -152,7 +182,7 @@ export async function driveRun(
           `run ${runId} cannot make progress (engine returned no command and nothing is in flight)`,
         );
       }
-      await Promise.race([...inFlight.values(), ...timers.values()]);
+      await Promise.race([...inFlight.values(), ...timers.values(), ...(deadline ? [deadline] : [])]);
     }
   } catch (error) {
     if (error instanceof StoreConflictError) {
@@ -184,6 +214,8 @@ async function settleAborted(
 export interface PinnedDefinition {
   workflow: Workflow;
   dryRun: boolean;
+  /** The run fails when it is still going at this time (epoch ms). */
+  deadlineAtMs?: number;
 }
 
 const pinnedCache = new Map<string, PinnedDefinition>();

@@ -17,6 +17,8 @@ export interface StartOptions {
   priority?: number;
   /** Run every model call through the schema-driven stub; the run stays a dry run for good. */
   dryRun?: boolean;
+  /** The run fails if it has not finished this long after it starts. */
+  deadlineMs?: number;
 }
 
 export class Runtime {
@@ -40,6 +42,7 @@ export class Runtime {
     const pinned: PinnedDefinition = {
       workflow: { ...workflow, source: { ...workflow.source, file: resolve(workflow.source.file) } },
       dryRun: options.dryRun ?? false,
+      ...(options.deadlineMs !== undefined ? { deadlineAtMs: this.deps.now() + options.deadlineMs } : {}),
     };
     return this.deps.store.createRun({
       id: options.id ?? newRunId(this.deps.now()),

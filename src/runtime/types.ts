@@ -10,6 +10,7 @@ import type {
 import type { StepExecutor } from "../steps/types.js";
 import type { JournalWriter } from "./journal-writer.js";
 import type { RunIndex } from "./run-index.js";
+import type { StepSlots } from "./slots.js";
 
 /** `interrupted`: this process stopped driving the run (signal), the run itself goes on later. */
 export type DriveOutcome = "succeeded" | "failed" | "waiting" | "cancelled" | "interrupted";
@@ -32,6 +33,8 @@ export interface RuntimeDeps {
   recordedResponse?: (requestId: string) => HumanInputResponseEvent | undefined;
   /** Steps of one run executing at once (default 16). */
   maxConcurrentSteps?: number;
+  /** Steps executing at once across every run this process drives; waiters served by run priority. */
+  slots?: StepSlots;
   /** Directory relative paths in `check` steps resolve against (the workflow file's). */
   baseDir?: string;
 }

@@ -150,6 +150,45 @@ describe.each(engines)("runtime on SQLite ($name)", ({ make, skip }) => {
     await expect(forkRun(runtime, run.id, "nope")).rejects.toThrow(/has no step 'nope'/);
   });
 
+  it("fails a run that passes its deadline, aborting what is in flight", async () => {
+    const models = scriptedModels(() => JSON.stringify({ title: "T" }), { latencyMs: 30_000 });
+    const runtime = h.runtime(models);
+    const run = await runtime.start(
+      loadTestWorkflow(chainYaml, chainFiles),
+      { topic: "x" },
+      { deadlineMs: 300 },
+    );
+    const started = Date.now();
+    expect(await runtime.drive(run.id)).toBe("failed");
+    expect(Date.now() - started).toBeLessThan(2000);
+    const end = (await h.store.readEvents(run.id)).at(-1)!.event;
+    expect(end).toMatchObject({ type: "run-end", status: "failed", error: { name: "DeadlineExceeded" } });
+  });
+
+  it("shares a process-wide step limit between runs", async () => {
+    const { StepSlots } = await import("../../src/runtime/index.js");
+    let inFlight = 0;
+    let peak = 0;
+    const models: ModelClient = {
+      specificationVersion: "v1",
+      async generate(request) {
+        peak = Math.max(peak, ++inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight--;
+        return {
+          text: request.schema ? JSON.stringify({ title: "T" }) : "d",
+          model: "m",
+          usage: { inputTokens: 1, outputTokens: 1 },
+        };
+      },
+    };
+    const runtime = h.runtime(models, { slots: new StepSlots(2) });
+    const workflow = loadTestWorkflow(chainYaml, chainFiles);
+    const runs = await Promise.all([1, 2, 3, 4, 5].map(() => runtime.start(workflow, { topic: "x" })));
+    expect(await Promise.all(runs.map((r) => runtime.drive(r.id)))).toEqual(Array(5).fill("succeeded"));
+    expect(peak).toBe(2);
+  });
+
   it("retries a failing step, then succeeds", async () => {
     const models = scriptedModels((r, i) =>
       i === 0

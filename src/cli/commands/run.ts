@@ -1,13 +1,19 @@
 import type { Command } from "commander";
 import { loadWorkflow } from "../../definition/index.js";
 import { noProviderMessage, providersAvailable } from "../../models/index.js";
-import { hasErrors, type JsonValue } from "../../spec/index.js";
+import { durationPattern, hasErrors, type JsonValue, parseDurationMs } from "../../spec/index.js";
 import { loadProject, readTextOrUndefined } from "../context.js";
 import { CliError, exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
 import { formatIssue, summaryLine } from "../output/issues.js";
 import { type OpenRuntime, openRuntime } from "../runtime-context.js";
 import { driveAndReport } from "./drive.js";
+
+function deadlineMs(text: string): number {
+  if (!durationPattern.test(text))
+    throw new CliError(`--deadline '${text}' must be a duration such as 30m, 2h or 1d`);
+  return parseDurationMs(text);
+}
 
 export function parseInputs(values: string[]): Record<string, JsonValue> {
   const inputs: Record<string, JsonValue> = {};
@@ -40,6 +46,8 @@ export function registerRun(program: Command, io: Io): void {
     .option("--config <file>", "project config")
     .option("--dry-run", "run every step through a schema-driven stub: no model is called, nothing is paid")
     .option("--detach", "create the run and leave it to 'quorum worker'")
+    .option("--priority <n>", "higher runs are claimed and scheduled first", "0")
+    .option("--deadline <duration>", "fail the run if it is not finished this long after it starts (e.g. 2h)")
     .option("--json", "print the final summary as JSON")
     .action(
       async (
@@ -51,6 +59,8 @@ export function registerRun(program: Command, io: Io): void {
           dryRun?: boolean;
           detach?: boolean;
           json?: boolean;
+          priority: string;
+          deadline?: string;
         },
       ) => {
         const project = loadProject(options.config, file);
@@ -68,7 +78,11 @@ export function registerRun(program: Command, io: Io): void {
           throw new CliError(noProviderMessage(project.catalog, process.env, workflow));
         const open = await openRuntime({ db: options.db, dryRun: options.dryRun, project });
         try {
-          const run = await open.runtime.start(workflow, inputs, { dryRun: options.dryRun ?? false });
+          const run = await open.runtime.start(workflow, inputs, {
+            dryRun: options.dryRun ?? false,
+            priority: Number(options.priority) || 0,
+            ...(options.deadline ? { deadlineMs: deadlineMs(options.deadline) } : {}),
+          });
           if (options.detach) {
             io.out(
               options.json
