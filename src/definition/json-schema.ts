@@ -27,10 +27,32 @@ function makeAjv(draft07: boolean): AjvInstance {
 let ajv2020: AjvInstance | undefined;
 let ajv07: AjvInstance | undefined;
 
-export function compileSchema(schema: Record<string, unknown>): {
-  validate?: ValidateFunction;
-  error?: string;
-} {
+type Compiled = { validate?: ValidateFunction; error?: string };
+
+/**
+ * Compiled validators by schema object, then by schema text: a schema is compiled once per process.
+ * (Compiling is slow and Ajv keeps every compiled function, so recompiling per document both costs
+ * milliseconds per step and grows memory without bound in a long-running worker.)
+ */
+const byObject = new WeakMap<object, Compiled>();
+const byText = new Map<string, Compiled>();
+
+export function compileSchema(schema: Record<string, unknown>): Compiled {
+  const cached = byObject.get(schema);
+  if (cached) return cached;
+  const text = JSON.stringify(schema);
+  const known = byText.get(text);
+  if (known) {
+    byObject.set(schema, known);
+    return known;
+  }
+  const compiled = compileUncached(schema);
+  byObject.set(schema, compiled);
+  byText.set(text, compiled);
+  return compiled;
+}
+
+function compileUncached(schema: Record<string, unknown>): Compiled {
   const draft07 = typeof schema.$schema === "string" && schema.$schema.includes("draft-07");
   if (draft07 && !ajv07) ajv07 = makeAjv(true);
   if (!draft07 && !ajv2020) ajv2020 = makeAjv(false);

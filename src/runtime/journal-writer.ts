@@ -23,7 +23,19 @@ export class JournalWriter {
     private readonly onAppended: (events: readonly RunEvent[]) => void,
   ) {}
 
+  /** The error that stopped this writer: once an append fails, every later one fails the same way. */
+  failure: unknown;
+
+  /**
+   * Queue events without waiting for them to be durable. Ordering is kept (they commit before anything
+   * appended later), and a failure poisons the writer, so the next awaited append reports it.
+   */
+  record(events: RunEvent[]): void {
+    this.append(events).catch(() => undefined);
+  }
+
   append(events: RunEvent[], options?: AppendOptions): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.queue.push({ events, options, resolve, reject });
       // Flush after the current macrotask, not the current microtask: steps finishing in the same turn of
@@ -46,6 +58,8 @@ export class JournalWriter {
         this.onAppended(events);
         for (const p of batch) p.resolve();
       } catch (error) {
+        // The journal on disk no longer matches what was queued: stop here; the run is resumed from the store.
+        this.failure = error;
         for (const p of batch) p.reject(error);
         for (const p of this.queue.splice(0)) p.reject(error);
       }

@@ -36,9 +36,22 @@ export async function readDocumentText(
   return { version: event.version, content };
 }
 
-export async function runData(scope: RunScope, step: Step, extra: Partial<RunData> = {}): Promise<RunData> {
+/**
+ * `only`: the documents to load (a step's prompt may reference only those it consumes, which the
+ * validator checks); without it every document so far, for `when:` and gate assertions that may look
+ * at anything upstream. Loading everything for every step would make wide runs quadratic.
+ */
+export async function runData(
+  scope: RunScope,
+  step: Step,
+  extra: Partial<RunData> = {},
+  only?: readonly string[],
+): Promise<RunData> {
   const documents: Record<string, JsonValue> = {};
-  for (const [documentId, event] of scope.index.documents) {
+  const wanted = only ?? [...scope.index.documents.keys()];
+  for (const documentId of wanted) {
+    const event = scope.index.documents.get(documentId);
+    if (!event) continue;
     // Cached content is taken without an await: with n documents, n microtask turns per step made wide
     // fan-outs spend most of their time here.
     const content =

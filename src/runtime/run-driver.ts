@@ -4,6 +4,7 @@
  * the same function resumes the run: steps that were in flight run again with the same attempt,
  * and every call already recorded in the journal is answered from it, never repeated.
  */
+import { setMaxListeners } from "node:events";
 import { apply, decide, engineGraph, inFlightSteps, initialState } from "../engine/index.js";
 import { StoreConflictError } from "../errors/index.js";
 import { plan as planWorkflow } from "../planner/index.js";
@@ -46,6 +47,8 @@ export async function driveRun(
     }
   });
   const controller = new AbortController();
+  // Every in-flight call listens on this signal; a wide run legitimately has hundreds of listeners.
+  setMaxListeners(0, controller.signal);
   const abort = () => controller.abort(signal?.reason);
   signal?.addEventListener("abort", abort, { once: true });
   const watcher = setInterval(() => {
@@ -183,6 +186,7 @@ export async function driveRun(
         );
       }
       await Promise.race([...inFlight.values(), ...timers.values(), ...(deadline ? [deadline] : [])]);
+      if (writer.failure !== undefined) throw writer.failure;
     }
   } catch (error) {
     if (error instanceof StoreConflictError) {

@@ -33,13 +33,15 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
       return loaded ? { documentId, ...loaded } : undefined;
     },
     async variables(extra = {}) {
-      return { ...(await runData(scope, step)), ...extra } as unknown as Record<string, unknown>;
+      const only = step.kind === "gate" ? undefined : step.inputs;
+      return { ...(await runData(scope, step, {}, only)), ...extra } as unknown as Record<string, unknown>;
     },
     async callModel(request: ModelRequest): Promise<ModelResponse> {
       const callKey = sha256(stableStringify({ step: step.id, round, attempt, call: ++calls, request }));
       const recorded = index.callEnds.get(callKey);
       if (recorded) return recordedResponse(scope, recorded.result, recorded.resultBlob);
       const model = request.models[0] ?? "auto";
+      // Durable before the request leaves: every paid call has a trace in the journal, even after a crash.
       await writer.append([{ type: "model-call-start", stepId: step.id, attempt, callKey, model }]);
       const startedMs = deps.now();
       try {
@@ -48,7 +50,9 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
         const json = JSON.stringify(result);
         const blob =
           json.length > inlineResultBytes ? await deps.store.putBlob(Buffer.from(json, "utf8")) : undefined;
-        await writer.append([
+        // Recorded, not awaited: it commits before the step's end (same ordered writer), and a crash
+        // before it commits leaves the call in flight, which may run again — the documented rule.
+        writer.record([
           {
             type: "model-call-end",
             stepId: step.id,
@@ -66,7 +70,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
       } catch (error) {
         const err = error as Error & { isRetryable?: boolean; costUsd?: number };
         if (!scope.signal.aborted)
-          await writer.append([
+          writer.record([
             {
               type: "model-call-end",
               stepId: step.id,
