@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { hasErrors } from "../spec/index.js";
+import { parseFast } from "./fast-yaml.js";
 import { memoryFileSystem } from "./file-system.js";
 import { loadWorkflowText } from "./load.js";
 import { defaultFiles, testCatalog, validYaml } from "./test-helpers.js";
@@ -157,5 +158,28 @@ describe("loader fuzzing", () => {
     const huge = `quorum: 1\nname: x\ndescription: "${"x".repeat(3 * 1024 * 1024)}"\n`;
     const result = loadWorkflowText("w/workflow.yaml", huge, options);
     expect(result.issues[0]?.code).toBe("QW006");
+  });
+
+  it("refuses a billion laughs without expanding it", () => {
+    // Ten levels of ten aliases: 10^10 strings once expanded. js-yaml would share the aliased
+    // arrays, so the fast path must not take the file (whatever walks its value would expand
+    // it); yaml's alias limit refuses it instead, in milliseconds and a few megabytes.
+    const names = "abcdefghij";
+    const levels = [`a: &a [${Array(10).fill('"lol"').join(", ")}]`];
+    for (let i = 1; i < names.length; i++)
+      levels.push(
+        `${names[i]}: &${names[i]} [${Array(10)
+          .fill(`*${names[i - 1]}`)
+          .join(", ")}]`,
+      );
+    const bomb = `quorum: 1\nname: laughs\n${levels.join("\n")}\nsteps: [*j, *j]\n`;
+    expect(parseFast(bomb)).toBeUndefined();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const result = loadWorkflowText("w/workflow.yaml", bomb, options);
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(256 * 1024 * 1024);
+    expect(result.workflow).toBeUndefined();
+    expect(result.issues.map((issue) => [issue.code, issue.message])).toEqual([
+      ["QW001", "cannot read the file: Excessive alias count indicates a resource exhaustion attack"],
+    ]);
   });
 });

@@ -116,8 +116,9 @@ function loadUnsafe(file: string, text: string, options: LoadOptions): LoadResul
   return hasErrors(sorted) ? { issues: sorted } : { workflow: normalized.workflow, issues: sorted };
 }
 
-/** A copy of `value` without the fields at `paths`. */
+/** `value` without the fields at `paths`: a copy when there are any (the file's own value stays whole). */
 function withoutFields(value: unknown, paths: PathSegment[][]): unknown {
+  if (paths.length === 0) return value;
   const copy = structuredClone(value);
   for (const path of paths) {
     let parent: unknown = copy;

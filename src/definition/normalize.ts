@@ -5,28 +5,23 @@
  */
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
-import { parseDurationMs } from "../spec/duration.js";
 import type {
   DocumentType,
   FragmentFile,
-  GateCheckFile,
-  GateCheckSpec,
   InputSpec,
   Issue,
   PromptTemplate,
   Role,
   RoleFile,
-  Step,
-  StepCommon,
-  StepFile,
   ToolSpec,
   Workflow,
   WorkflowFile,
 } from "../spec/index.js";
 import { FragmentFile as FragmentSchema, RoleFile as RoleSchema } from "../spec/index.js";
 import { codes } from "./codes.js";
-import type { FileSystem } from "./file-system.js";
+import type { FileSystem, ReadResult } from "./file-system.js";
 import type { PathSegment } from "./json-path.js";
+import { normalizeStep } from "./normalize-step.js";
 import { zodIssues } from "./shape.js";
 import { issueAt, parseSource, type SourceFile } from "./source.js";
 
@@ -64,16 +59,35 @@ export function normalize(source: SourceFile, file: WorkflowFile, fs: FileSystem
   const tools: Record<string, ToolSpec> = {};
   let defaults = file.defaults ?? {};
 
-  const readRelative = (from: SourceFile, path: PathSegment[], relative: string): string | undefined => {
-    const full = join(dirname(from.file), relative);
-    const result = fs.readText(full);
+  // Thousands of steps may share one prompt file: each file is read (and its name joined) once,
+  // but every use is recorded as before, so the file list and the hash stay the same.
+  const reads = new Map<string, { name: string; result: ReadResult }>();
+  const read = (from: SourceFile, relative: string): { name: string; result: ReadResult } => {
+    const key = `${from.file}\0${relative}`;
+    let entry = reads.get(key);
+    if (entry === undefined) {
+      const name = join(dirname(from.file), relative);
+      entry = { name, result: fs.readText(name) };
+      reads.set(key, entry);
+    }
+    return entry;
+  };
+  /** The file at `relative` to `from`, with its full name; undefined (and an issue) when unreadable. */
+  const readTemplate = (
+    from: SourceFile,
+    path: PathSegment[],
+    relative: string,
+  ): PromptTemplate | undefined => {
+    const { name, result } = read(from, relative);
     if ("error" in result) {
       loaded.issues.push(issueAt(from, path, codes.missingFile, `file '${relative}' ${result.error}`));
       return undefined;
     }
-    loaded.files.push({ name: full, text: result.text });
-    return result.text;
+    loaded.files.push({ name, text: result.text });
+    return { file: name, text: result.text };
   };
+  const readRelative = (from: SourceFile, path: PathSegment[], relative: string): string | undefined =>
+    readTemplate(from, path, relative)?.text;
 
   const declare = (from: SourceFile, section: FragmentFile, prefix: PathSegment[]): void => {
     for (const [id, value] of Object.entries(section.roles ?? {})) {
@@ -154,9 +168,9 @@ export function normalize(source: SourceFile, file: WorkflowFile, fs: FileSystem
       instructions,
       models: roleFile.models ?? [],
       tools: roleFile.tools ?? [],
-      ...(roleFile.name ? { name: roleFile.name } : {}),
-      ...(roleFile.routing ? { routing: roleFile.routing } : {}),
-      ...(fileName ? { file: fileName } : {}),
+      name: roleFile.name || undefined,
+      routing: roleFile.routing || undefined,
+      file: fileName,
     };
   }
 
@@ -167,10 +181,11 @@ export function normalize(source: SourceFile, file: WorkflowFile, fs: FileSystem
       id,
       format: value.format ?? (value.schema ? "json" : "markdown"),
       sensitive: value.sensitive ?? false,
-      ...(value.description ? { description: value.description } : {}),
+      description: value.description || undefined,
+      schemaFile: value.schema ? join(dirname(origin.source.file), value.schema) : undefined,
+      schema: undefined,
     };
     if (value.schema) {
-      document.schemaFile = join(dirname(origin.source.file), value.schema);
       const text = readRelative(origin.source, [...origin.path, "schema"], value.schema);
       if (text !== undefined) {
         try {
@@ -199,17 +214,14 @@ export function normalize(source: SourceFile, file: WorkflowFile, fs: FileSystem
       id,
       type: input.type,
       required: input.required ?? input.default === undefined,
-      ...(input.description ? { description: input.description } : {}),
-      ...(input.default !== undefined ? { default: input.default } : {}),
-      ...(input.values ? { values: input.values } : {}),
+      description: input.description || undefined,
+      default: input.default,
+      values: input.values,
     };
   }
 
-  const loadPrompt = (path: PathSegment[], relative: string | undefined): PromptTemplate | undefined => {
-    if (relative === undefined) return undefined;
-    const text = readRelative(source, path, relative);
-    return text === undefined ? undefined : { file: join(baseDir, relative), text };
-  };
+  const loadPrompt = (path: PathSegment[], relative: string | undefined): PromptTemplate | undefined =>
+    relative === undefined ? undefined : readTemplate(source, path, relative);
 
   const steps = file.steps.map((step, index) => normalizeStep(step, index, defaults, roles, loadPrompt));
 
@@ -219,8 +231,8 @@ export function normalize(source: SourceFile, file: WorkflowFile, fs: FileSystem
   const workflow: Workflow = {
     language: 1,
     name: file.name,
-    ...(file.version !== undefined ? { version: file.version } : {}),
-    ...(file.description !== undefined ? { description: file.description } : {}),
+    version: file.version,
+    description: file.description,
     source: { file: source.file, hash: hash.digest("hex"), files: loaded.files.map((f) => f.name) },
     inputs,
     roles,
@@ -229,174 +241,4 @@ export function normalize(source: SourceFile, file: WorkflowFile, fs: FileSystem
     steps,
   };
   return { workflow, origins, issues: loaded.issues };
-}
-
-type PromptLoader = (path: PathSegment[], relative: string | undefined) => PromptTemplate | undefined;
-
-function normalizeStep(
-  step: StepFile,
-  index: number,
-  defaults: NonNullable<WorkflowFile["defaults"]>,
-  roles: Record<string, Role>,
-  loadPrompt: PromptLoader,
-): Step {
-  const budget = step.budget ?? defaults.budget;
-  const estimate = { ...defaults.estimate, ...step.estimate };
-  const timeout = step.timeout ?? defaults.timeout;
-  const common: StepCommon = {
-    id: step.id,
-    kind: step.kind,
-    inputs: step.inputs ?? [],
-    outputs: step.outputs ?? [],
-    needs: step.needs ?? [],
-    retries: step.retries ?? defaults.retries ?? 1,
-    estimate: {
-      ...(estimate.duration ? { durationMs: parseDurationMs(estimate.duration) } : {}),
-      ...(estimate.inputTokens !== undefined ? { inputTokens: estimate.inputTokens } : {}),
-      ...(estimate.outputTokens !== undefined ? { outputTokens: estimate.outputTokens } : {}),
-      ...(estimate.items !== undefined ? { items: estimate.items } : {}),
-    },
-    index,
-    ...(step.name ? { name: step.name } : {}),
-    ...(step.description ? { description: step.description } : {}),
-    ...(step.when ? { when: step.when } : {}),
-    ...(timeout ? { timeoutMs: parseDurationMs(timeout) } : {}),
-    ...(budget
-      ? { budgetUsd: budget.usd, ...(budget.onExceed ? { onBudgetExceed: budget.onExceed } : {}) }
-      : {}),
-  };
-  const at = (...rest: PathSegment[]): PathSegment[] => ["steps", index, ...rest];
-  const modelFields = (s: Extract<StepFile, { models?: string[] }>) => {
-    const role = s.role ? roles[s.role] : undefined;
-    const routing = s.routing ?? role?.routing ?? defaults.routing;
-    const prompt = loadPrompt(at("prompt"), s.prompt);
-    const cacheTtlMs =
-      s.cache === true ? 86_400_000 : typeof s.cache === "object" ? parseDurationMs(s.cache.ttl) : undefined;
-    return {
-      models: s.models ?? role?.models ?? defaults.models ?? [],
-      ...(s.role ? { role: s.role } : {}),
-      ...(prompt ? { prompt } : {}),
-      ...(routing ? { routing } : {}),
-      ...(cacheTtlMs !== undefined ? { cacheTtlMs } : {}),
-    };
-  };
-  switch (step.kind) {
-    case "model": {
-      const ask =
-        step.ask === undefined || step.ask === false
-          ? undefined
-          : step.ask === true
-            ? { maxRounds: 2 }
-            : {
-                maxRounds: step.ask.maxRounds ?? 2,
-                ...(step.ask.timeout ? { timeoutMs: parseDurationMs(step.ask.timeout) } : {}),
-              };
-      return { ...common, kind: "model", ...modelFields(step), ...(ask ? { ask } : {}) };
-    }
-    case "ensemble":
-      return { ...common, kind: "ensemble", ...modelFields(step), combine: { ...step.combine } };
-    case "gate":
-      return {
-        ...common,
-        kind: "gate",
-        checks: step.checks.map((check, i) => normalizeCheck(check, at("checks", i), loadPrompt)),
-        remediate: step.remediate ?? [],
-        maxRounds: step.maxRounds ?? 2,
-        onExhausted: step.onExhausted ?? "fail",
-        ...(step.threshold !== undefined ? { threshold: step.threshold } : {}),
-      };
-    case "approval":
-      return {
-        ...common,
-        kind: "approval",
-        approvers: step.approvers ?? [],
-        onReject: step.onReject ?? "fail",
-        ...(step.message ? { message: step.message } : {}),
-        ...(step.onTimeout ? { onTimeout: step.onTimeout } : {}),
-      };
-    case "check":
-      return {
-        ...common,
-        kind: "check",
-        ...(step.run
-          ? {
-              run: {
-                command: step.run.command,
-                shell: step.run.shell ?? false,
-                env: step.run.env ?? [],
-                expectExitCode: step.run.expectExitCode ?? 0,
-                ...(step.run.cwd ? { cwd: step.run.cwd } : {}),
-                ...(step.run.expectOutput ? { expectOutput: step.run.expectOutput } : {}),
-              },
-            }
-          : {}),
-        ...(step.probe
-          ? {
-              probe: {
-                url: step.probe.url,
-                method: step.probe.method ?? "GET",
-                expectStatus: step.probe.expectStatus ?? 200,
-                ...(step.probe.expectBody ? { expectBody: step.probe.expectBody } : {}),
-              },
-            }
-          : {}),
-      };
-    case "arbiter":
-      return {
-        ...common,
-        kind: "arbiter",
-        ...modelFields(step),
-        routes: Object.fromEntries(
-          Object.entries(step.routes).map(([id, r]) => [
-            id,
-            { steps: r.steps ?? [], ...(r.description ? { description: r.description } : {}) },
-          ]),
-        ),
-        default: step.default,
-        maxDecisions: step.maxDecisions ?? 10,
-      };
-    case "map":
-      return {
-        ...common,
-        kind: "map",
-        ...modelFields(step),
-        over: step.over,
-        concurrency: step.concurrency ?? 4,
-        onItemError: step.onItemError ?? "collect",
-      };
-    case "workflow":
-      return { ...common, kind: "workflow", workflow: step.workflow, with: step.with ?? {} };
-    case "agent": {
-      const fields = modelFields(step);
-      const roleTools = step.role ? (roles[step.role]?.tools ?? []) : [];
-      return {
-        ...common,
-        kind: "agent",
-        ...fields,
-        tools: step.tools ?? roleTools,
-        maxTurns: step.maxTurns ?? 10,
-      };
-    }
-  }
-}
-
-function normalizeCheck(check: GateCheckFile, path: PathSegment[], loadPrompt: PromptLoader): GateCheckSpec {
-  if ("schema" in check) return { type: "schema" };
-  if ("requiredSections" in check) return { type: "required-sections", sections: check.requiredSections };
-  if ("length" in check)
-    return {
-      type: "length",
-      ...(check.length.min !== undefined ? { min: check.length.min } : {}),
-      ...(check.length.max !== undefined ? { max: check.length.max } : {}),
-    };
-  if ("assert" in check) return { type: "assert", expression: check.assert };
-  if ("matches" in check)
-    return { type: "matches", path: check.matches.path, pattern: check.matches.pattern };
-  const prompt = loadPrompt([...path, "judge", "prompt"], check.judge.prompt);
-  return {
-    type: "judge",
-    models: check.judge.models ?? [],
-    rubric: check.judge.rubric ?? ["accuracy", "completeness", "consistency"],
-    ...(prompt ? { prompt } : {}),
-  };
 }

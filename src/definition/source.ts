@@ -1,10 +1,13 @@
 /**
- * Step one of loading: text -> plain data, keeping enough of the YAML tree to point any JSON
- * path back at a line and column. JSON files go through the same parser (YAML 1.2 is a superset).
+ * Step one of loading: text -> plain data, with a way to point any JSON path back at a line and
+ * column. JSON files go through the same parsers (YAML 1.2 is a superset). Most text takes the
+ * fast path (js-yaml, `fast-yaml.ts`) and builds `yaml`'s tree only when an issue must be located;
+ * text the fast path declines, syntax errors included, takes `yaml`'s precise path as before.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { Issue, SourcePosition } from "../spec/index.js";
 import { codes } from "./codes.js";
+import { parseFast } from "./fast-yaml.js";
 import type { PathSegment } from "./json-path.js";
 import { formatPath } from "./json-path.js";
 
@@ -25,26 +28,53 @@ export interface SourceFile {
   locate(path: readonly PathSegment[], part?: "value" | "key"): Located | undefined;
 }
 
+/**
+ * `text`, the contents of `file`, as plain data with a locator; or the issues that stop it (too
+ * large, YAML syntax, a key declared twice), each with its position.
+ */
 export function parseSource(file: string, text: string): { source: SourceFile; issues: Issue[] } {
-  const lineCounter = new LineCounter();
-  const issues: Issue[] = [];
-  const position = (offset: number): SourcePosition => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
-  const emptySource = (value: unknown): SourceFile => ({ file, text, value, locate: () => undefined });
-
   if (Buffer.byteLength(text, "utf8") > maxSourceBytes) {
-    issues.push({
+    const issue: Issue = {
       code: codes.fileTooLarge,
       severity: "error",
       file,
       path: "",
       message: `file is larger than ${maxSourceBytes / 1024 / 1024} MB; a workflow file should be small (split it with include:)`,
-    });
-    return { source: emptySource(undefined), issues };
+    };
+    return { source: emptySource(file, text), issues: [issue] };
   }
+  const fast = parseFast(text);
+  if (fast === undefined) return parseSlowly(file, text);
+  // The YAML tree is needed only to locate an issue: built the first time one is reported.
+  let locate: SourceFile["locate"] | undefined;
+  return {
+    source: {
+      file,
+      text,
+      value: fast.value,
+      locate: (path, part) => {
+        locate ??= locator(parseTree(text));
+        return locate(path, part);
+      },
+    },
+    issues: [],
+  };
+}
 
+const emptySource = (file: string, text: string): SourceFile => ({
+  file,
+  text,
+  value: undefined,
+  locate: () => undefined,
+});
+
+interface Tree {
+  doc: Document.Parsed;
+  position(offset: number): SourcePosition;
+}
+
+function parseTree(text: string): Tree {
+  const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,
     prettyErrors: false,
@@ -52,6 +82,18 @@ export function parseSource(file: string, text: string): { source: SourceFile; i
     uniqueKeys: false,
     strict: true,
   });
+  const position = (offset: number): SourcePosition => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  return { doc, position };
+}
+
+/** The precise path, for text the fast one declines: every syntax error with its position. */
+function parseSlowly(file: string, text: string): { source: SourceFile; issues: Issue[] } {
+  const tree = parseTree(text);
+  const { doc, position } = tree;
+  const issues: Issue[] = [];
   for (const error of doc.errors) {
     const [from, to] = error.pos;
     issues.push({
@@ -65,7 +107,7 @@ export function parseSource(file: string, text: string): { source: SourceFile; i
     });
   }
   if (issues.length === 0) issues.push(...duplicateKeys(doc.contents, file, position));
-  if (issues.length > 0) return { source: emptySource(undefined), issues };
+  if (issues.length > 0) return { source: emptySource(file, text), issues };
 
   let value: unknown;
   try {
@@ -78,10 +120,13 @@ export function parseSource(file: string, text: string): { source: SourceFile; i
       path: "",
       message: `cannot read the file: ${(error as Error).message}`,
     });
-    return { source: emptySource(undefined), issues };
+    return { source: emptySource(file, text), issues };
   }
+  return { source: { file, text, value, locate: locator(tree) }, issues };
+}
 
-  const locate = (path: readonly PathSegment[], part: "value" | "key" = "value"): Located | undefined => {
+function locator({ doc, position }: Tree): SourceFile["locate"] {
+  return (path, part = "value") => {
     let node: unknown = doc.contents;
     let keyNode: unknown;
     let best: Node | undefined = doc.contents ?? undefined;
@@ -105,8 +150,6 @@ export function parseSource(file: string, text: string): { source: SourceFile; i
     if (!best?.range) return undefined;
     return { start: position(best.range[0]), end: position(best.range[1]) };
   };
-
-  return { source: { file, text, value, locate }, issues };
 }
 
 function syntaxMessage(code: string, message: string): string {

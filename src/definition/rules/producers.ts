@@ -1,17 +1,21 @@
 /** Every consumed document has exactly one producer; declared documents are used. */
 import type { Issue } from "../../spec/index.js";
 import { codes } from "../codes.js";
-import { buildGraph, findCycles } from "../graph.js";
+import { findCycles, graphOf } from "../graph.js";
 import type { Rule } from "./rule.js";
 
 export const documentProducers: Rule = {
   name: "document-producers",
   check({ workflow, at, origins }) {
-    const graph = buildGraph(workflow);
+    const graph = graphOf(workflow);
     const issues: Issue[] = [];
+    // Loops, not forEach/flatMap: this rule visits every document edge of files with 10,000 steps.
+    const used = new Set<string>();
     for (const step of workflow.steps) {
-      step.inputs.forEach((id, i) => {
-        if (!workflow.documents[id]) return; // reported by known-documents
+      for (let i = 0; i < step.inputs.length; i++) {
+        const id = step.inputs[i]!;
+        used.add(id);
+        if (!workflow.documents[id]) continue; // reported by known-documents
         const producers = graph.producers.get(id) ?? [];
         if (producers.length === 0)
           issues.push(
@@ -29,7 +33,8 @@ export const documentProducers: Rule = {
               `step '${step.id}' consumes '${id}', which it produces itself`,
             ),
           );
-      });
+      }
+      for (const id of step.outputs) used.add(id);
     }
     for (const [id, producers] of graph.producers) {
       if (producers.length < 2 || !workflow.documents[id]) continue;
@@ -42,7 +47,6 @@ export const documentProducers: Rule = {
         ),
       );
     }
-    const used = new Set(workflow.steps.flatMap((s) => [...s.inputs, ...s.outputs]));
     for (const id of Object.keys(workflow.documents)) {
       const origin = origins.documents[id];
       if (!used.has(id) && origin?.source === undefined) continue;
@@ -63,7 +67,7 @@ export const documentProducers: Rule = {
 export const noCycles: Rule = {
   name: "no-cycles",
   check({ workflow, at }) {
-    const graph = buildGraph(workflow);
+    const graph = graphOf(workflow);
     return findCycles(graph).map((cycle) => {
       const first = graph.byId.get(cycle[0]!)!;
       return at(

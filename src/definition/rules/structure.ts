@@ -1,13 +1,13 @@
 /** Remediation targets are upstream; unreachable steps; kind-specific configuration; inputs. */
 import type { Issue } from "../../spec/index.js";
 import { codes } from "../codes.js";
-import { ancestors, buildGraph } from "../graph.js";
+import { ancestors, graphOf } from "../graph.js";
 import type { Rule } from "./rule.js";
 
 export const targetsUpstream: Rule = {
   name: "targets-upstream",
   check({ workflow, at }) {
-    const graph = buildGraph(workflow);
+    const graph = graphOf(workflow);
     const issues: Issue[] = [];
     for (const step of workflow.steps) {
       const targets =
@@ -36,7 +36,7 @@ export const targetsUpstream: Rule = {
 export const unreachableSteps: Rule = {
   name: "unreachable-steps",
   check({ workflow, at }) {
-    const graph = buildGraph(workflow);
+    const graph = graphOf(workflow);
     const never = new Set(workflow.steps.filter((s) => s.when?.trim() === "false").map((s) => s.id));
     const issues: Issue[] = [];
     for (const id of never) {

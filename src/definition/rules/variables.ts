@@ -2,12 +2,12 @@
  * Template variables and expression references resolve: `inputs.X` is a declared input,
  * `documents.Y` a document the step can see, `role.*` needs a role, `item` only inside a map.
  */
-import type { Issue, Step, Workflow } from "../../spec/index.js";
+import type { Issue, PromptTemplate, Step, Workflow } from "../../spec/index.js";
 import { codes } from "../codes.js";
 import { parseExpression } from "../expression.js";
-import { ancestors, buildGraph, type StepGraph } from "../graph.js";
+import { ancestors, graphOf, type StepGraph } from "../graph.js";
 import { didYouMean } from "../suggest.js";
-import { parseTemplate, positionOf } from "../template.js";
+import { parseTemplate, positionOf, type TemplateParse } from "../template.js";
 import type { Rule } from "./rule.js";
 
 const stepFields = ["id", "name", "description"];
@@ -71,17 +71,22 @@ export const templateVariables: Rule = {
   name: "template-variables",
   check({ workflow }) {
     const issues: Issue[] = [];
+    // Steps often share a prompt file: each text is parsed once.
+    const parsedTexts = new Map<string, TemplateParse>();
     for (const step of workflow.steps) {
-      const templates = [
-        ...("prompt" in step && step.prompt ? [step.prompt] : []),
-        ...(step.kind === "gate"
-          ? step.checks.flatMap((c) => (c.type === "judge" && c.prompt ? [c.prompt] : []))
-          : []),
-      ];
-      // A prompt sees the documents it consumes; gates judge their inputs.
-      const visible = new Set(step.inputs);
+      const templates: PromptTemplate[] = [];
+      if ("prompt" in step && step.prompt) templates.push(step.prompt);
+      if (step.kind === "gate")
+        for (const check of step.checks)
+          if (check.type === "judge" && check.prompt) templates.push(check.prompt);
+      // A prompt sees the documents it consumes; gates judge their inputs. Built only when needed.
+      let visible: Set<string> | undefined;
       for (const template of templates) {
-        const parsed = parseTemplate(template.text);
+        let parsed = parsedTexts.get(template.text);
+        if (parsed === undefined) {
+          parsed = parseTemplate(template.text);
+          parsedTexts.set(template.text, parsed);
+        }
         const located = (offset: number, message: string): Issue => ({
           code: codes.unresolvedVariable,
           severity: "error",
@@ -92,6 +97,7 @@ export const templateVariables: Rule = {
         });
         for (const error of parsed.errors) issues.push(located(error.offset, error.message));
         for (const variable of parsed.variables) {
+          visible ??= new Set(step.inputs);
           const problem = unresolved(variable.path, step, workflow, visible);
           if (problem) issues.push(located(variable.offset, `{{${variable.path}}}: ${problem}`));
         }
@@ -104,7 +110,7 @@ export const templateVariables: Rule = {
 export const expressions: Rule = {
   name: "expressions",
   check({ workflow, at }) {
-    const graph = buildGraph(workflow);
+    const graph = graphOf(workflow);
     const issues: Issue[] = [];
     const checkExpression = (step: Step, text: string, path: (string | number)[], visible: Set<string>) => {
       const parsed = parseExpression(text);
