@@ -5,7 +5,8 @@
  */
 import { compileSchema, evaluateExpression, formatSchemaErrors, truthy } from "../definition/index.js";
 import type { DocumentRef, JsonValue, RunEvent, Step } from "../spec/index.js";
-import { lookupIn, runData } from "./run-data.js";
+import { lookupPath } from "../steps/index.js";
+import { runData } from "./run-data.js";
 import { makeStepContext } from "./step-context.js";
 import type { RunScope } from "./types.js";
 
@@ -42,7 +43,7 @@ export async function executeStep(
 
   if (step.when !== undefined) {
     const data = await runData(scope, step);
-    const result = evaluateExpression(step.when, lookupIn(data));
+    const result = evaluateExpression(step.when, (path) => lookupPath(data, path));
     if (result.error) return fail({ name: "ConditionError", message: `when: ${result.error}` }, false);
     if (!truthy(result.value)) {
       await writer.append([{ type: "step-skip", stepId, reason: `when: ${step.when} is false` }]);

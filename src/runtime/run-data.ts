@@ -99,15 +99,3 @@ function parseOrText(content: string): JsonValue {
     return content;
   }
 }
-
-/** `documents.review.score` -> value; ids with '-' are single segments. */
-export function lookupIn(data: RunData): (path: string) => unknown {
-  return (path) => {
-    let current: unknown = data;
-    for (const segment of path.split(".")) {
-      if (current === null || typeof current !== "object") return undefined;
-      current = (current as Record<string, unknown>)[segment];
-    }
-    return current;
-  };
-}
