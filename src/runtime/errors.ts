@@ -14,3 +14,14 @@ export class WorkflowNotRunnableError extends Error {
     this.name = "WorkflowNotRunnableError";
   }
 }
+
+/** Two processes drove the same run; the one that appended second stops with this. */
+export class RunBusyError extends Error {
+  readonly isUserError = true;
+  constructor(readonly runId: string) {
+    super(
+      `run ${runId} is being driven by another process (its journal moved on while this one worked); nothing journaled was lost — see 'quorum status ${runId}'`,
+    );
+    this.name = "RunBusyError";
+  }
+}

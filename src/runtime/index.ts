@@ -1,5 +1,5 @@
 /** The effectful runtime: drives runs through the pure engine, journaling everything. */
-export { RunNotFoundError, WorkflowNotRunnableError } from "./errors.js";
+export { RunBusyError, RunNotFoundError, WorkflowNotRunnableError } from "./errors.js";
 export { forkRun } from "./fork.js";
 export { resolveInputs } from "./inputs.js";
 export { type ReplayReport, replayRun } from "./replay.js";

@@ -9,7 +9,7 @@ import { apply, decide, engineGraph, inFlightSteps, initialState } from "../engi
 import { StoreConflictError } from "../errors/index.js";
 import { plan as planWorkflow } from "../planner/index.js";
 import type { RunEvent, Workflow } from "../spec/index.js";
-import { RunNotFoundError } from "./errors.js";
+import { RunBusyError, RunNotFoundError } from "./errors.js";
 import { executeStep } from "./execute-step.js";
 import { JournalWriter } from "./journal-writer.js";
 import { RunIndex } from "./run-index.js";
@@ -192,6 +192,10 @@ export async function driveRun(
     if (error instanceof StoreConflictError) {
       const current = await store.getRun(runId);
       if (current?.status === "cancelled") return await settleAborted(deps, runId, inFlight, controller);
+      // Another process appended first: it is driving this run. Stop here; nothing journaled is lost.
+      controller.abort(error);
+      await Promise.allSettled(inFlight.values());
+      throw new RunBusyError(runId);
     }
     controller.abort(error);
     await Promise.allSettled(inFlight.values());

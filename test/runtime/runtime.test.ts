@@ -189,6 +189,22 @@ describe.each(engines)("runtime on SQLite ($name)", ({ make, skip }) => {
     expect(peak).toBe(2);
   });
 
+  it("two processes driving one run: one finishes it, the other stops with a clear error", async () => {
+    const models = scriptedModels((r) => (r.schema ? JSON.stringify({ title: "T" }) : "d"), {
+      latencyMs: 50,
+    });
+    const first = h.runtime(models);
+    const run = await first.start(loadTestWorkflow(chainYaml, chainFiles), { topic: "x" });
+    const { Runtime } = await import("../../src/runtime/index.js");
+    const second = new Runtime({ ...first.deps, store: await h.reopen() });
+    const outcomes = await Promise.allSettled([first.drive(run.id), second.drive(run.id)]);
+    const fulfilled = outcomes.filter((o) => o.status === "fulfilled");
+    const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
+    expect(fulfilled.map((o) => (o as PromiseFulfilledResult<string>).value)).toEqual(["succeeded"]);
+    expect(rejected.map((o) => (o.reason as Error).name)).toEqual(["RunBusyError"]);
+    expect((await h.store.getRun(run.id))?.status).toBe("succeeded");
+  });
+
   it("retries a failing step, then succeeds", async () => {
     const models = scriptedModels((r, i) =>
       i === 0
