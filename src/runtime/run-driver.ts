@@ -167,7 +167,9 @@ export async function driveRun(
         starts.push({ stepId: command.stepId, attempt: command.attempt, round: command.round });
       }
       if (starts.length > 0) {
-        await writer.append(
+        // Queued, not awaited: the step's first durable act (a call's start, its end or a skip) commits
+        // after it in the same ordered writer, and a start lost in a crash only means attempt 1 again.
+        writer.record(
           starts.map((s) => ({ type: "step-start" as const, stepId: s.stepId, attempt: s.attempt })),
         );
         for (const s of starts) launch(s.stepId, s.attempt, s.round);
