@@ -7,13 +7,14 @@ import type { Workflow } from "../spec/index.js";
 import type { QuorumCatalog } from "./catalog/catalog.js";
 import { parseModelRef } from "./catalog/model-ref.js";
 import { apiKeyEnvNames, type ProviderPreset } from "./catalog/providers.js";
+import { unavailableReason } from "./client/availability.js";
 
 type Env = Record<string, string | undefined>;
 
 export function providerUsable(provider: ProviderPreset, env: Env): boolean {
-  if (provider.kind === "local") return false; // in-process GGUF models are not wired yet
-  if (!provider.apiKeyRequired) return true;
-  return apiKeyEnvNames(provider).some((name) => Boolean(env[name]) || Boolean(env[`${name}_1`]));
+  // The model client's own rule (keys and numbered pools, keyless servers, no in-process GGUF yet),
+  // without its network probe: the pre-run check must not wait on servers.
+  return unavailableReason(provider, env) === undefined;
 }
 
 /** Whether every step that calls models can reach at least one of its candidates. */

@@ -20,17 +20,11 @@ export class RunIndex {
   readonly contents = new Map<string, string>();
   /** The run's inputs (after defaults). */
   inputs: Record<string, unknown> | undefined;
-  costUsd = 0;
-  inputTokens = 0;
-  outputTokens = 0;
 
   add(event: RunEvent): void {
     switch (event.type) {
       case "model-call-end":
         if (event.outcome === "ok") this.callEnds.set(event.callKey, event);
-        this.costUsd += event.costUsd ?? 0;
-        this.inputTokens += event.usage?.inputTokens ?? 0;
-        this.outputTokens += event.usage?.outputTokens ?? 0;
         return;
       case "human-input-request":
         this.requests.set(event.requestId, event);
