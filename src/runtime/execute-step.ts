@@ -87,7 +87,9 @@ export async function executeStep(
     case "done": {
       const events = await documentEvents(scope, step, attempt, outcome.documents, outcome.model);
       if ("error" in events) return fail(events.error, true);
-      await writer.append([
+      // Queued, not awaited: the run's next outside effect (the next step's first call, a request to a
+      // person, the run's end) commits after it, so the next step can start in this same turn.
+      writer.record([
         ...events.events,
         {
           type: "step-end",

@@ -1,6 +1,13 @@
 /**
  * Appends a run's events in order, batching everything queued in the same event-loop turn into one store
- * transaction (group commit). Each batch is applied to the engine state only after it is durable.
+ * transaction (group commit).
+ *
+ * Events are applied to the engine state when they are queued (`onQueued`), so the next step can be
+ * decided without waiting for a commit; they are reported as durable (`onDurable`) once committed. This
+ * is safe because the writer keeps order and every effect outside the process (a model or tool call, a
+ * request to a person, the run's end) first awaits an append of its own: that commit carries everything
+ * queued before it. A crash before it loses only work that had no outside effect yet, which the journal
+ * then simply does not contain, and the step runs again.
  */
 import type { AppendOptions, RunEvent, Store } from "../spec/index.js";
 
@@ -19,8 +26,10 @@ export class JournalWriter {
     private readonly store: Store,
     private readonly runId: string,
     public nextSeq: number,
+    /** Called synchronously with each append's events, in order, when they are queued. */
+    private readonly onQueued: (events: readonly RunEvent[]) => void,
     /** Called with each durable batch, in order. */
-    private readonly onAppended: (events: readonly RunEvent[]) => void,
+    private readonly onDurable: (events: readonly RunEvent[]) => void = () => undefined,
   ) {}
 
   /** The error that stopped this writer: once an append fails, every later one fails the same way. */
@@ -36,6 +45,7 @@ export class JournalWriter {
 
   append(events: RunEvent[], options?: AppendOptions): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
+    this.onQueued(events);
     return new Promise((resolve, reject) => {
       this.queue.push({ events, options, resolve, reject });
       // Flush after the current macrotask, not the current microtask: steps finishing in the same turn of
@@ -55,7 +65,7 @@ export class JournalWriter {
       try {
         const result = await this.store.appendEvents(this.runId, this.nextSeq, events, first.options);
         this.nextSeq = result.nextSeq;
-        this.onAppended(events);
+        this.onDurable(events);
         for (const p of batch) p.resolve();
       } catch (error) {
         // The journal on disk no longer matches what was queued: stop here; the run is resumed from the store.

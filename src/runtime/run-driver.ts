@@ -39,13 +39,20 @@ export async function driveRun(
   }
   if (state.runStatus !== "running") return state.runStatus;
 
-  const writer = new JournalWriter(store, runId, run.nextSeq, (events: readonly RunEvent[]) => {
-    for (const event of events) {
-      apply(state, event, graph);
-      index.add(event);
-      deps.onEvent?.(runId, event);
-    }
-  });
+  const writer = new JournalWriter(
+    store,
+    runId,
+    run.nextSeq,
+    (events: readonly RunEvent[]) => {
+      for (const event of events) {
+        apply(state, event, graph);
+        index.add(event);
+      }
+    },
+    (events: readonly RunEvent[]) => {
+      if (deps.onEvent) for (const event of events) deps.onEvent(runId, event);
+    },
+  );
   const controller = new AbortController();
   // Every in-flight call listens on this signal; a wide run legitimately has hundreds of listeners.
   setMaxListeners(0, controller.signal);
