@@ -15,30 +15,36 @@ export type Command =
 
 const done = (s: StepState | undefined) => s?.status === "succeeded" || s?.status === "skipped";
 
-export function decide(state: EngineState, graph: EngineGraph): Command[] {
+/**
+ * `maxStarts` caps the start and resume commands returned (retries still waiting for their time are not
+ * counted): a driver with 50 free slots and 1,000 ready steps asks for 50, so deciding stays O(steps)
+ * instead of building 1,000 commands on every completion.
+ */
+export function decide(
+  state: EngineState,
+  graph: EngineGraph,
+  maxStarts = Number.POSITIVE_INFINITY,
+): Command[] {
   if (state.runStatus !== "running") return [];
   const commands: Command[] = [];
-  let allDone = true;
-  let active = false;
-  let failed: StepState | undefined;
-  for (const id of graph.order) {
-    const step = state.steps.get(id)!;
-    if (step.status === "failed") failed ??= step;
-    if (!done(step)) allDone = false;
-    if (step.status === "running" || step.status === "waiting") active = true;
-  }
-  if (failed) {
+  const counts = state.statusCounts;
+  if (counts.failed > 0) {
     // Fail fast, but only once nothing is in flight, so every started call is journaled first.
-    if (!active)
+    if (counts.running + counts.waiting === 0) {
+      const failed = graph.order.map((id) => state.steps.get(id)!).find((s) => s.status === "failed")!;
       commands.push({
         type: "finish-run",
         status: "failed",
         reason: `step '${failed.id}' failed: ${failed.failure?.message ?? "unknown error"}`,
       });
+    }
     return commands;
   }
-  if (allDone) return [{ type: "finish-run", status: "succeeded" }];
-  for (const id of graph.order) {
+  if (counts.succeeded + counts.skipped === state.steps.size)
+    return [{ type: "finish-run", status: "succeeded" }];
+  let starts = 0;
+  for (let i = state.pendingFrom; i < graph.order.length && starts < maxStarts; i++) {
+    const id = graph.order[i]!;
     const step = state.steps.get(id)!;
     if (step.status !== "pending") continue;
     const deps = graph.dependencies.get(id) ?? [];
@@ -54,6 +60,7 @@ export function decide(state: EngineState, graph: EngineGraph): Command[] {
       });
       continue;
     }
+    if (step.retryAtMs === undefined || step.awaitingResume) starts++;
     if (step.awaitingResume)
       commands.push({ type: "resume-step", stepId: id, attempt: step.attempt, round: step.round });
     else

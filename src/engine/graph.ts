@@ -7,6 +7,8 @@ import type { ExecutionPlan, Workflow } from "../spec/index.js";
 export interface EngineGraph {
   /** Step ids in file order: ties are always broken the same way. */
   order: string[];
+  /** Position of each step in `order`. */
+  index: Map<string, number>;
   dependencies: Map<string, string[]>;
   dependents: Map<string, string[]>;
   /** For each step, the producers of the documents it consumes (skips cascade along these). */
@@ -33,5 +35,6 @@ export function engineGraph(workflow: Workflow, plan: ExecutionPlan): EngineGrap
     );
   for (const id of order) if (!dependencies.has(id)) dependencies.set(id, []);
   const conditional = new Set(workflow.steps.filter((s) => s.when !== undefined).map((s) => s.id));
-  return { order, dependencies, dependents, inputProducers, conditional };
+  const index = new Map(order.map((id, i) => [id, i]));
+  return { order, index, dependencies, dependents, inputProducers, conditional };
 }

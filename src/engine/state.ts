@@ -39,6 +39,25 @@ export interface EngineState {
   remediationRounds: Map<string, number>;
   /** Number of events applied: the journal's next seq. */
   eventCount: number;
+  /** Steps per status, kept by `setStatus` so deciding does not count every step on every turn. */
+  statusCounts: Record<StepStatus, number>;
+  /** Index in `graph.order` below which no step is pending: where `decide` starts looking. */
+  pendingFrom: number;
+}
+
+/** The only way a step's status changes, so the counts and the pending mark stay exact. */
+function setStatus(state: EngineState, step: StepState, status: StepStatus, graph: EngineGraph): void {
+  if (step.status === status) return;
+  state.statusCounts[step.status]--;
+  state.statusCounts[status]++;
+  step.status = status;
+  if (status === "pending") state.pendingFrom = Math.min(state.pendingFrom, graph.index.get(step.id) ?? 0);
+  else
+    while (
+      state.pendingFrom < graph.order.length &&
+      state.steps.get(graph.order[state.pendingFrom]!)?.status !== "pending"
+    )
+      state.pendingFrom++;
 }
 
 export function initialState(graph: EngineGraph): EngineState {
@@ -60,6 +79,8 @@ export function initialState(graph: EngineGraph): EngineState {
     documentVersions: new Map(),
     remediationRounds: new Map(),
     eventCount: 0,
+    statusCounts: { pending: steps.size, running: 0, waiting: 0, succeeded: 0, failed: 0, skipped: 0 },
+    pendingFrom: 0,
   };
 }
 
@@ -76,33 +97,33 @@ export function apply(state: EngineState, event: RunEvent, graph: EngineGraph): 
       return;
     case "step-start":
       if (!step) return;
-      step.status = "running";
+      setStatus(state, step, "running", graph);
       step.attempt = event.attempt;
       step.retryAtMs = undefined;
       step.awaitingResume = false;
       return;
     case "step-end":
-      if (step) step.status = "succeeded";
+      if (step) setStatus(state, step, "succeeded", graph);
       return;
     case "step-error":
       if (!step) return;
       step.awaitingResume = false;
       if (event.willRetry) {
-        step.status = "pending";
+        setStatus(state, step, "pending", graph);
         step.retryAtMs = event.retryAtMs;
       } else {
-        step.status = "failed";
+        setStatus(state, step, "failed", graph);
         step.failure = { name: event.error.name, message: event.error.message };
       }
       return;
     case "step-skip":
       if (!step) return;
-      step.status = "skipped";
+      setStatus(state, step, "skipped", graph);
       step.skipReason = event.reason;
       return;
     case "human-input-request":
       if (!step) return;
-      step.status = "waiting";
+      setStatus(state, step, "waiting", graph);
       step.openRequests.add(event.requestId);
       return;
     case "human-input-response":
@@ -111,7 +132,7 @@ export function apply(state: EngineState, event: RunEvent, graph: EngineGraph): 
           s.answers.push(event.requestId);
           // The step runs again and finds the answer in its journal.
           if (s.status === "waiting" && s.openRequests.size === 0) {
-            s.status = "pending";
+            setStatus(state, s, "pending", graph);
             s.awaitingResume = true;
           }
         }
@@ -153,7 +174,7 @@ function applyRemediation(
   for (const id of reset) {
     const s = state.steps.get(id);
     if (!s) continue;
-    s.status = "pending";
+    setStatus(state, s, "pending", graph);
     s.round++;
     s.attempt = 0;
     s.retryAtMs = undefined;

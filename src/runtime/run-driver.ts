@@ -14,6 +14,7 @@ import { executeStep } from "./execute-step.js";
 import { JournalWriter } from "./journal-writer.js";
 import { RunIndex } from "./run-index.js";
 import type { DriveOutcome, RuntimeDeps } from "./types.js";
+import { Wakeup } from "./wakeup.js";
 
 export async function driveRun(
   deps: RuntimeDeps,
@@ -70,6 +71,8 @@ export async function driveRun(
 
   const inFlight = new Map<string, Promise<void>>();
   const timers = new Map<string, Promise<void>>();
+  const wakeup = new Wakeup();
+  controller.signal.addEventListener("abort", wakeup.wake, { once: true });
   const launch = (stepId: string, attempt: number, round: number) => {
     const slot = deps.slots
       ? deps.slots.acquire(run.priority, controller.signal)
@@ -94,7 +97,10 @@ export async function driveRun(
         ).finally(release),
       )
       .catch((error: unknown) => deps.onInternalError?.(runId, error))
-      .finally(() => inFlight.delete(stepId));
+      .finally(() => {
+        inFlight.delete(stepId);
+        wakeup.wake();
+      });
     inFlight.set(stepId, task);
   };
 
@@ -110,10 +116,8 @@ export async function driveRun(
     for (const step of inFlightSteps(state)) launch(step.id, step.attempt, step.round);
 
     const deadlineAtMs = pinned.deadlineAtMs;
-    const deadline =
-      deadlineAtMs !== undefined
-        ? sleep(Math.max(0, deadlineAtMs - deps.now()), controller.signal)
-        : undefined;
+    if (deadlineAtMs !== undefined)
+      sleep(Math.max(0, deadlineAtMs - deps.now()), controller.signal).then(wakeup.wake, wakeup.wake);
     for (;;) {
       if (controller.signal.aborted) return await settleAborted(deps, runId, inFlight);
       if (deadlineAtMs !== undefined && deps.now() >= deadlineAtMs) {
@@ -135,10 +139,10 @@ export async function driveRun(
         await Promise.allSettled(inFlight.values());
         return "failed";
       }
-      const commands = decide(state, graph);
+      const limit = deps.maxConcurrentSteps ?? 16;
+      const commands = decide(state, graph, Math.max(0, limit - inFlight.size));
       const starts: Array<{ stepId: string; attempt: number; round: number }> = [];
       let progressed = false;
-      const limit = deps.maxConcurrentSteps ?? 16;
       for (const command of commands) {
         if (command.type === "finish-run") {
           await writer.append(
@@ -166,7 +170,12 @@ export async function driveRun(
             ? command.notBeforeMs - deps.now()
             : 0;
         if (waitMs > 0) {
-          const timer = sleep(waitMs, controller.signal).finally(() => timers.delete(command.stepId));
+          const timer = sleep(waitMs, controller.signal)
+            .catch(() => undefined)
+            .finally(() => {
+              timers.delete(command.stepId);
+              wakeup.wake();
+            });
           timers.set(command.stepId, timer);
           continue;
         }
@@ -194,7 +203,7 @@ export async function driveRun(
           `run ${runId} cannot make progress (engine returned no command and nothing is in flight)`,
         );
       }
-      await Promise.race([...inFlight.values(), ...timers.values(), ...(deadline ? [deadline] : [])]);
+      await wakeup.wait();
       if (writer.failure !== undefined) throw writer.failure;
     }
   } catch (error) {
