@@ -195,7 +195,13 @@ export async function driveRun(
       if (inFlight.size === 0 && timers.size === 0) {
         await writer.drain();
         if ([...state.steps.values()].some((s) => s.status === "waiting")) {
-          await store.updateRunStatus(runId, "running", "waiting");
+          // A deadline is a durable timer: at that time a worker claims the waiting run and fails it.
+          await store.updateRunStatus(
+            runId,
+            "running",
+            "waiting",
+            deadlineAtMs !== undefined ? { wakeAtMs: deadlineAtMs } : undefined,
+          );
           return "waiting";
         }
         if (decide(state, graph).length > 0) continue;

@@ -19,6 +19,8 @@ export interface StartOptions {
   dryRun?: boolean;
   /** The run fails if it has not finished this long after it starts. */
   deadlineMs?: number;
+  /** Create the run leased to this worker (see `NewRun.lease`). */
+  lease?: { workerId: string; leaseMs: number };
 }
 
 export class Runtime {
@@ -51,6 +53,7 @@ export class Runtime {
       definition: Buffer.from(JSON.stringify(pinned), "utf8"),
       inputs,
       ...(options.priority !== undefined ? { priority: options.priority } : {}),
+      ...(options.lease ? { lease: options.lease } : {}),
     });
   }
 

@@ -28,6 +28,11 @@ export interface NewRun {
   readonly inputs: JsonValue;
   /** Higher is claimed first; default 0. */
   readonly priority?: number;
+  /**
+   * Create the run already leased to this worker, so no other worker claims it while its creator drives
+   * it (a foreground `quorum run` beside `quorum worker`s). Renew with `heartbeat`, end with `releaseRun`.
+   */
+  readonly lease?: { readonly workerId: string; readonly leaseMs: number };
 }
 
 export interface RunRecord {

@@ -133,6 +133,24 @@ describe.each(engines)("gates, humans and conditions ($name)", ({ make, skip }) 
     expect(models.calls.filter((c) => c.schemaName === "doc")).toHaveLength(2); // the question call was not repeated
   });
 
+  it("a run waiting for a person past its deadline is claimable then, and fails when driven", async () => {
+    const models = scriptedModels((r) => (r.schemaName === "verdict" ? verdict(1, "none") : '{"body":"x"}'));
+    const runtime = h.runtime(models);
+    const run = await runtime.start(loadTestWorkflow(gated(), files), { topic: "tea" }, { deadlineMs: 400 });
+    expect(await runtime.drive(run.id)).toBe("waiting");
+    const waiting = await h.store.getRun(run.id);
+    expect(waiting?.wakeAtMs).toBeGreaterThan(Date.now());
+    expect(await h.store.claimRuns("worker", 10, 10_000)).toEqual([]);
+    await new Promise((r) => setTimeout(r, Math.max(0, waiting!.wakeAtMs! - Date.now()) + 20));
+    const claimed = await h.store.claimRuns("worker", 10, 10_000);
+    expect(claimed.map((r) => r.id)).toEqual([run.id]);
+    expect(await runtime.drive(run.id)).toBe("failed");
+    expect((await h.store.readEvents(run.id)).at(-1)!.event).toMatchObject({
+      type: "run-end",
+      error: { name: "DeadlineExceeded" },
+    });
+  });
+
   it("cancel stops in-flight calls within a second", async () => {
     const models = scriptedModels(() => JSON.stringify({ body: "x" }), { latencyMs: 30_000 });
     const runtime = h.runtime(models);

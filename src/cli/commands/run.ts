@@ -15,6 +15,9 @@ function deadlineMs(text: string): number {
   return parseDurationMs(text);
 }
 
+/** Lease of the runs a foreground `quorum run` drives, renewed every third of it. */
+const leaseMs = 60_000;
+
 export function parseInputs(values: string[]): Record<string, JsonValue> {
   const inputs: Record<string, JsonValue> = {};
   for (const item of values) {
@@ -82,6 +85,8 @@ export function registerRun(program: Command, io: Io): void {
             dryRun: options.dryRun ?? false,
             priority: Number(options.priority) || 0,
             ...(options.deadline ? { deadlineMs: deadlineMs(options.deadline) } : {}),
+            // Driven here: leased from birth, so a `quorum worker` on the same store never takes it too.
+            ...(options.detach ? {} : { lease: { workerId: open.workerId, leaseMs } }),
           });
           if (options.detach) {
             io.out(
@@ -110,20 +115,17 @@ export function registerRun(program: Command, io: Io): void {
     );
 }
 
-const leaseMs = 60_000;
-
 /**
- * On the embedded store there is no worker, so `quorum run` leases its own run (no other process
- * takes it while it lives) together with runs a killed `quorum run` left unfinished, and finishes
- * those beside the new one. On PostgreSQL, workers do that (`quorum worker`).
+ * The new run is created leased to this process and its lease is renewed while it lives, so no worker
+ * takes it. On the embedded store there is no worker, so `quorum run` also claims runs a killed
+ * `quorum run` left unfinished and finishes them beside the new one; on PostgreSQL workers do that.
  */
 async function leaseWithAbandoned(open: OpenRuntime, runId: string, io: Io, quiet?: boolean) {
-  if (open.store.kind !== "sqlite") return { recovering: [], release: async () => undefined };
-  const claimed = await open.store.claimRuns(open.workerId, 16, leaseMs);
+  const claimed = open.store.kind === "sqlite" ? await open.store.claimRuns(open.workerId, 16, leaseMs) : [];
   const others = claimed.filter((r) => r.id !== runId);
   if (others.length > 0 && !quiet)
     io.out(`recovering ${others.length} unfinished run(s): ${others.map((r) => r.id).join(", ")}`);
-  const held = claimed.map((r) => r.id);
+  const held = [runId, ...others.map((r) => r.id)];
   const timer = setInterval(() => {
     open.store.heartbeat(open.workerId, held, leaseMs).catch(() => undefined);
   }, leaseMs / 3);

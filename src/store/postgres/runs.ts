@@ -23,10 +23,11 @@ export class PostgresRuns {
   async create(run: NewRun, definitionHash: string): Promise<RunRecord> {
     const nowMs = this.now();
     const result = await this.pool.query<RunRow>({
-      name: "quorum_create_run_v1",
+      name: "quorum_create_run_v2",
       text: `WITH ins AS (
           INSERT INTO runs (id, workflow_name, workflow_hash, definition_hash, inputs, priority, status, next_seq,
-            created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7)
+            created_at, updated_at, lease_owner, lease_expires_at)
+            VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $9, $10)
           ON CONFLICT (id) DO NOTHING RETURNING ${RUN_COLUMNS}
         ), ref AS (
           INSERT INTO blob_refs (run_id, blob_hash) SELECT id, definition_hash FROM ins ON CONFLICT DO NOTHING
@@ -41,6 +42,8 @@ export class PostgresRuns {
         run.priority ?? 0,
         nowMs,
         this.channel,
+        run.lease?.workerId ?? null,
+        run.lease ? nowMs + run.lease.leaseMs : null,
       ],
     });
     const row = result.rows[0];

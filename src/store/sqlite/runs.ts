@@ -32,7 +32,8 @@ export class SqliteRuns {
   ) {
     this.insert = db.prepare(
       `INSERT INTO runs (id, workflow_name, workflow_hash, definition_hash, inputs, priority, status, next_seq,
-         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (id) DO NOTHING`,
+         created_at, updated_at, lease_owner, lease_expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     );
     this.insertRef = db.prepare("INSERT OR IGNORE INTO blob_refs (run_id, blob_hash) VALUES (?, ?)");
     this.select = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`);
@@ -64,6 +65,8 @@ export class SqliteRuns {
         run.priority ?? 0,
         nowMs,
         nowMs,
+        run.lease?.workerId ?? null,
+        run.lease ? nowMs + run.lease.leaseMs : null,
       );
       if (result.changes === 0) {
         const probe = this.probe.get(run.id) as RunProbe;

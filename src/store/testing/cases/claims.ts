@@ -27,6 +27,22 @@ export function describeClaimCases(test: ContractTest, ctx: ContractContext): vo
       expect(await store.claimRuns("worker-c", 0, 30_000)).toEqual([]);
     });
 
+    test("a run created with a lease is its creator's until the lease expires", async () => {
+      const [a, b] = [ctx.store(), await ctx.second()];
+      const created = await a.createRun({
+        ...newRun("leased"),
+        lease: { workerId: "cli-1", leaseMs: 10_000 },
+      });
+      expect(created).toMatchObject({ leaseOwner: "cli-1", leaseExpiresAtMs: ctx.clock.now() + 10_000 });
+      expect(await b.claimRuns("worker-b", 10, 10_000)).toEqual([]);
+      ctx.clock.advance(5_000);
+      expect(await a.heartbeat("cli-1", ["leased"], 10_000)).toEqual(["leased"]);
+      ctx.clock.advance(9_999);
+      expect(await b.claimRuns("worker-b", 10, 10_000)).toEqual([]);
+      ctx.clock.advance(1);
+      expect((await b.claimRuns("worker-b", 10, 10_000)).map((r) => r.id)).toEqual(["leased"]);
+    });
+
     test("two workers claiming concurrently never get the same run", async () => {
       const [a, b] = [ctx.store(), await ctx.second()];
       for (let i = 0; i < 60; i++) await a.createRun(newRun(`run-${String(i).padStart(2, "0")}`));
