@@ -72,6 +72,7 @@ export async function driveRun(
   const inFlight = new Map<string, Promise<void>>();
   const timers = new Map<string, Promise<void>>();
   const wakeup = new Wakeup();
+  const fatal: { failed: boolean; error?: unknown } = { failed: false };
   controller.signal.addEventListener("abort", wakeup.wake, { once: true });
   const launch = (stepId: string, attempt: number, round: number) => {
     const slot = deps.slots
@@ -96,7 +97,12 @@ export async function driveRun(
           round,
         ).finally(release),
       )
-      .catch((error: unknown) => deps.onInternalError?.(runId, error))
+      .catch((error: unknown) => {
+        // A step's own failures are journaled by executeStep; what escapes it is the store failing
+        // (disk full, database gone) or a bug. Either way the run cannot go on here: stop and say why.
+        if (!fatal.failed) Object.assign(fatal, { failed: true, error });
+        deps.onInternalError?.(runId, error);
+      })
       .finally(() => {
         inFlight.delete(stepId);
         wakeup.wake();
@@ -119,6 +125,7 @@ export async function driveRun(
     if (deadlineAtMs !== undefined)
       sleep(Math.max(0, deadlineAtMs - deps.now()), controller.signal).then(wakeup.wake, wakeup.wake);
     for (;;) {
+      if (fatal.failed) throw fatal.error;
       if (controller.signal.aborted) return await settleAborted(deps, runId, inFlight);
       if (deadlineAtMs !== undefined && deps.now() >= deadlineAtMs) {
         await writer.drain();
@@ -211,6 +218,7 @@ export async function driveRun(
       }
       await wakeup.wait();
       if (writer.failure !== undefined) throw writer.failure;
+      if (fatal.failed) throw fatal.error;
     }
   } catch (error) {
     if (error instanceof StoreConflictError) {
