@@ -33,6 +33,7 @@ import {
   sqliteTarget,
 } from "./connection.js";
 import { SqliteContent } from "./content.js";
+import { SqliteGroupCommit } from "./group-commit.js";
 import { SqliteJournal } from "./journal.js";
 import { migrateSqlite } from "./migrate.js";
 import { type SqliteNotifier, sqliteNotifier } from "./notify.js";
@@ -66,6 +67,7 @@ class SqliteStore implements Store {
   private readonly runs: SqliteRuns;
   private readonly claims: SqliteClaims;
   private readonly content: SqliteContent;
+  private readonly group: SqliteGroupCommit;
   private closed = false;
 
   constructor(
@@ -83,6 +85,13 @@ class SqliteStore implements Store {
     this.runs = new SqliteRuns(db, now, notify);
     this.claims = new SqliteClaims(db, now, notify);
     this.content = new SqliteContent(db, target, now);
+    this.group = new SqliteGroupCommit(db, (error) => mapSqliteError(error, target, busyTimeoutMs));
+  }
+
+  /** A hot-path write: committed together with the other writes of this turn (group-commit.ts). */
+  private write<T>(work: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new Error(`store ${this.target} is closed`));
+    return this.group.enqueue(work);
   }
 
   /** Runs synchronous driver work, settling the promise with the result or a store error. */
@@ -119,7 +128,7 @@ class SqliteStore implements Store {
     events: readonly RunEvent[],
     options?: AppendOptions,
   ): Promise<AppendResult> {
-    return this.run(() => this.journal.append(runId, expectedNextSeq, events, options));
+    return this.write(() => this.journal.append(runId, expectedNextSeq, events, options));
   }
   readEvents(runId: string, fromSeq?: number): Promise<JournalEntry[]> {
     return this.run(() => this.journal.read(runId, fromSeq));
@@ -128,7 +137,7 @@ class SqliteStore implements Store {
     return this.run(() => this.journal.readCallEvents(runId, callKey));
   }
   putBlob(bytes: Uint8Array): Promise<string> {
-    return this.run(() => this.content.putBlob(bytes));
+    return this.write(() => this.content.putBlob(bytes));
   }
   getBlob(hash: string): Promise<Uint8Array | undefined> {
     return this.run(() => this.content.getBlob(hash));
@@ -163,6 +172,7 @@ class SqliteStore implements Store {
   }
   async close(): Promise<void> {
     if (this.closed) return;
+    this.group.flush();
     this.closed = true;
     this.notifier.close();
     this.db.close();
