@@ -15,3 +15,12 @@ export {
   resolveLocalModelPath,
 } from "./model-path.js";
 export { LocalRuntimeMissingError, nodeLlamaCppInstalled } from "./node-llama.js";
+export {
+  fileNameForUrl,
+  PullError,
+  type PullOptions,
+  type PullProgress,
+  type PullResult,
+  pullModel,
+} from "./pull.js";
+export { type PullAlias, pullAlias, pullAliases } from "./pull-aliases.js";
