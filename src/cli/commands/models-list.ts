@@ -106,7 +106,7 @@ export function formatProviders(rows: readonly ProviderRow[]): string[] {
         : "unpriced";
       const alias = model.aliasOf ? ` (alias of ${model.aliasOf})` : "";
       lines.push(
-        `  ${model.ref.padEnd(width)}  ctx ${count(model.contextWindow).padStart(9)}  out ${count(model.maxOutputTokens).padStart(7)}  ${(model.capabilities.join(",") || "—").padEnd(28)} ${price}${alias}`,
+        `  ${model.ref.padEnd(width)}  ctx ${count(model.contextWindow).padStart(9)}  out ${count(model.maxOutputTokens).padStart(7)}  ${(model.capabilities.join(",") || "—").padEnd(31)} ${price}${alias}`,
       );
     }
   }
