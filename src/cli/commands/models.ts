@@ -38,6 +38,10 @@ export function registerModels(program: Command, io: Io): void {
         (row) => !options.available || row.available,
       );
       if (options.json) io.out(JSON.stringify({ providers: rows }, null, 2));
+      else if (rows.length === 0)
+        io.out(
+          "no provider can be used now; run `quorum models list` without --available to see why each cannot",
+        );
       else for (const line of formatProviders(rows)) io.out(line);
       io.exit(exitCodes.ok);
     });

@@ -74,6 +74,7 @@ export class LocalLanguageModel implements LanguageModelV3 {
         let started = false;
         generateLocal(host, options, (delta) => {
           if (!started) {
+            // Warnings are known only once generation ends; they travel with the result of doGenerate.
             controller.enqueue({ type: "stream-start", warnings: [] });
             controller.enqueue({ type: "response-metadata", modelId, timestamp: new Date() });
             controller.enqueue({ type: "text-start", id });

@@ -10,8 +10,9 @@ import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ModelCallError } from "../../errors/index.js";
 import { writeTinyLlamaGguf } from "../../testing/gguf/tiny-llama.js";
+import { noProviderMessage } from "../availability.js";
 import { additionsFromConfig, builtinCatalog, mergeCatalog } from "../catalog/index.js";
-import { createModelClient } from "../client/index.js";
+import { createModelClient, explainNoProvider } from "../client/index.js";
 import { LocalLanguageModel } from "./index.js";
 
 let dir: string;
@@ -124,5 +125,17 @@ describe("LocalLanguageModel streaming", () => {
     expect(text.length).toBeGreaterThan(0);
     expect((await result.usage).outputTokens).toBeGreaterThan(0);
     expect(text).toBe(await result.text);
+  });
+});
+
+describe("when no provider is available", () => {
+  it("the explanations point at in-process models and quorum models pull", async () => {
+    const bare = { QUORUM_MODELS_DIR: join(dir, "empty") };
+    expect(explainNoProvider(builtinCatalog(), bare)).toContain("quorum models pull");
+    expect(noProviderMessage(builtinCatalog(), bare)).toContain("quorum models pull");
+    const error = await createModelClient({ catalog: builtinCatalog(), env: bare, fetch: noNetwork })
+      .generate({ models: [], prompt: "secret", sensitive: true })
+      .catch((e: unknown) => e as Error);
+    expect((error as Error).message).toContain("quorum models pull");
   });
 });
