@@ -31,7 +31,9 @@ export function loadProject(explicitConfig: string | undefined, workflowFile?: s
   const configFile = findConfig(explicitConfig, workflowFile);
   const loaded = configFile ? loadConfig(configFile) : { issues: [] };
   const config = loaded.config;
-  const catalog = config ? mergeCatalog(builtinCatalog(), additionsFromConfig(config)) : builtinCatalog();
+  const catalog = config
+    ? mergeCatalog(builtinCatalog(), additionsFromConfig(config, dirname(configFile!)))
+    : builtinCatalog();
   return {
     ...(configFile ? { configFile } : {}),
     ...(config ? { config } : {}),

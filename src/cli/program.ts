@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { registerControl } from "./commands/control.js";
 import { registerDocs } from "./commands/docs.js";
 import { registerInit } from "./commands/init.js";
+import { registerModels } from "./commands/models.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerRun } from "./commands/run.js";
@@ -33,6 +34,7 @@ export function buildProgram(io: Io): Command {
   registerDocs(program, io);
   registerWorker(program, io);
   registerReplay(program, io);
+  registerModels(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

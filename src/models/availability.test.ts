@@ -23,9 +23,12 @@ describe("providersAvailable", () => {
     expect(providersAvailable(catalog, { OPENAI_API_KEY: "  " }, uses("openai/gpt-4o-mini"))).toBe(false);
   });
 
-  it("counts keyless servers, refuses in-process models, and needs every step reachable", () => {
+  it("counts keyless servers, in-process models only with a GGUF file, and needs every step reachable", () => {
     expect(providersAvailable(catalog, {}, uses("ollama/llama3.1:8b"))).toBe(true);
-    expect(providersAvailable(catalog, {}, uses("local/default"))).toBe(false);
+    const noModels = { QUORUM_MODELS_DIR: "/nonexistent/quorum-models" };
+    expect(providersAvailable(catalog, noModels, uses("local/default"))).toBe(false);
+    const withModel = { ...noModels, QUORUM_LOCAL_MODEL: "/models/tiny.gguf" };
+    expect(providersAvailable(catalog, withModel, uses("local/default"))).toBe(true);
     const twoSteps = workflow("w")
       .document("a")
       .document("b")

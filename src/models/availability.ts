@@ -11,15 +11,15 @@ import { unavailableReason } from "./client/availability.js";
 
 type Env = Record<string, string | undefined>;
 
-export function providerUsable(provider: ProviderPreset, env: Env): boolean {
-  // The model client's own rule (keys and numbered pools, keyless servers, no in-process GGUF yet),
+export function providerUsable(provider: ProviderPreset, env: Env, catalog?: QuorumCatalog): boolean {
+  // The model client's own rule (keys and numbered pools, keyless servers, in-process GGUF files),
   // without its network probe: the pre-run check must not wait on servers.
-  return unavailableReason(provider, env) === undefined;
+  return unavailableReason(provider, env, catalog) === undefined;
 }
 
 /** Whether every step that calls models can reach at least one of its candidates. */
 export function providersAvailable(catalog: QuorumCatalog, env: Env, workflow: Workflow): boolean {
-  const usable = Object.values(catalog.providers).filter((p) => providerUsable(p, env));
+  const usable = Object.values(catalog.providers).filter((p) => providerUsable(p, env, catalog));
   for (const step of workflow.steps) {
     if (!("models" in step)) continue;
     if (step.models.length === 0) {
@@ -28,7 +28,7 @@ export function providersAvailable(catalog: QuorumCatalog, env: Env, workflow: W
     }
     const reachable = step.models.some((ref) => {
       const provider = catalog.providers[parseModelRef(ref).provider];
-      return provider !== undefined && providerUsable(provider, env);
+      return provider !== undefined && providerUsable(provider, env, catalog);
     });
     if (!reachable) return false;
   }
@@ -51,6 +51,7 @@ export function noProviderMessage(catalog: QuorumCatalog, env: Env, workflow?: W
     "no model provider is available for this workflow, so nothing was run.",
     `  - set an API key in the environment${keys.length ? `: ${keys.join(", ")}` : " (OPENAI_API_KEY, ANTHROPIC_API_KEY, GROQ_API_KEY, ...)"}; numbered pools NAME_1..N work too`,
     "  - or run a local server such as Ollama and use ollama/<model> in the workflow",
+    "  - or run a GGUF model in-process: quorum models pull <alias|url> (needs npm install node-llama-cpp), then use local/<name>",
     "  - or try the whole workflow without any model: quorum run <workflow> --dry-run",
   ].join("\n");
 }

@@ -2,7 +2,9 @@
 
 export { noProviderMessage, providersAvailable, providerUsable } from "./availability.js";
 export * from "./catalog/index.js";
+export * from "./check/index.js";
 export * from "./client/index.js";
 export * from "./cost.js";
 export { createDryRunModelClient, dryRunModel } from "./dry-run/dry-run-client.js";
 export { exampleFromSchema } from "./dry-run/example-from-schema.js";
+export * from "./local/index.js";

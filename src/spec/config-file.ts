@@ -41,6 +41,11 @@ export const ConfigFile = z.strictObject({
         capabilities: z.array(z.enum(["json", "tools", "vision", "long-context"])).optional(),
         price: Price.optional(),
         estimate: EstimateDefaults.optional(),
+        path: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("GGUF file of a local/<name> model, relative to this config file."),
       }),
     )
     .optional(),

@@ -13,6 +13,8 @@ export interface CatalogModel extends ModelInfo {
   notes?: string;
   /** Set on alias entries: the dated ref this one stands for. */
   aliasOf?: string;
+  /** GGUF file of an in-process (`kind: local`) model, absolute once loaded from config. */
+  path?: string;
 }
 
 /** A `ModelCatalog` whose providers carry their presets (kind, baseURL, key variables). */
@@ -123,9 +125,11 @@ const free: ModelPrice = { inputPerMTokUsd: 0, outputPerMTokUsd: 0 };
  */
 export function lookupModel(catalog: ModelCatalog, ref: string): CatalogModel | undefined {
   const listed = catalog.models[ref] as CatalogModel | undefined;
-  if (listed) return listed;
   const { provider } = parseModelRef(ref);
-  if (catalog.providers[provider]?.local) return { ref, price: { ...free } };
+  const local = catalog.providers[provider]?.local === true;
+  // A local model declared only for its path or context window is still free.
+  if (listed) return listed.price || !local ? listed : { ...listed, price: { ...free } };
+  if (local) return { ref, price: { ...free } };
   return undefined;
 }
 

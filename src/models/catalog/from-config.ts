@@ -3,6 +3,7 @@
  * defaults; the catalog speaks `ModelPrice`. This is the one place that translates, so the config
  * schema can stay friendly without leaking into the model layer.
  */
+import { resolve } from "node:path";
 import type { ConfigFile, ModelPrice } from "../../spec/index.js";
 import type { CatalogAdditions, ModelAddition, ProviderAddition } from "./catalog.js";
 
@@ -20,7 +21,11 @@ export function priceFromConfig(price: ConfigPrice): ModelPrice {
 }
 
 /** The catalog additions a parsed config file declares (estimates are the planner's business). */
-export function additionsFromConfig(config: Pick<ConfigFile, "providers" | "models">): CatalogAdditions {
+export function additionsFromConfig(
+  config: Pick<ConfigFile, "providers" | "models">,
+  /** Folder of the config file: relative model `path`s are resolved against it. */
+  baseDir = ".",
+): CatalogAdditions {
   const providers: Record<string, ProviderAddition> = {};
   for (const [id, provider] of Object.entries(config.providers ?? {})) {
     providers[id] = {
@@ -37,6 +42,7 @@ export function additionsFromConfig(config: Pick<ConfigFile, "providers" | "mode
       ...(model.maxOutputTokens === undefined ? {} : { maxOutputTokens: model.maxOutputTokens }),
       ...(model.capabilities === undefined ? {} : { capabilities: [...model.capabilities] }),
       ...(model.price === undefined ? {} : { price: priceFromConfig(model.price) }),
+      ...(model.path === undefined ? {} : { path: resolve(baseDir, model.path) }),
     };
   }
   return { providers, models };

@@ -3,9 +3,11 @@
  * key for it. A keyless server (Ollama, vLLM, LM Studio, llama.cpp, a keyless proxy from config) is
  * usable when it answers: it is probed once with `GET <baseURL>/models` and the answer cached, so a
  * machine without Ollama does not see "ollama" offered, and a sensitive step fails closed instead of
- * waiting for a server that is not there. The in-process GGUF provider is not supported yet.
+ * waiting for a server that is not there. The in-process GGUF provider is usable when node-llama-cpp
+ * is installed and some model file is known (config path, QUORUM_LOCAL_MODEL, or a pulled file).
  */
 import type { ProviderPreset, QuorumCatalog } from "../catalog/index.js";
+import { localUnavailableReason } from "../local/index.js";
 import { apiKeysFromEnv } from "./keys.js";
 
 /** What a probe of a keyless server found. */
@@ -52,9 +54,10 @@ export function isProbedServer(provider: ProviderPreset): boolean {
 export function unavailableReason(
   provider: ProviderPreset,
   env: Record<string, string | undefined>,
+  /** Lets an in-process provider count the model paths declared in config. */
+  catalog?: QuorumCatalog,
 ): string | undefined {
-  if (provider.kind === "local")
-    return `provider '${provider.id}' (in-process GGUF) is not supported by this model client yet; serve the model with Ollama or llama.cpp instead`;
+  if (provider.kind === "local") return localUnavailableReason(provider, env, catalog);
   if (apiKeysFromEnv(provider, env).length > 0 || !provider.apiKeyRequired) return undefined;
   const names = provider.apiKeyEnv ? `${provider.apiKeyEnv} (or ${provider.apiKeyEnv}_1.._N)` : "an API key";
   return `provider '${provider.id}' has no API key: set ${names}`;
@@ -83,6 +86,9 @@ export function explainNoProvider(catalog: QuorumCatalog, env: Record<string, st
       `- Local: run Ollama (\`ollama serve\`, then \`ollama pull llama3.1:8b\`) or another server: ${where}.`,
     );
   }
+  lines.push(
+    "- In-process: `quorum models pull <alias|url>` (or set QUORUM_LOCAL_MODEL=/path/to/model.gguf), then use local/<name>; needs `npm install node-llama-cpp`.",
+  );
   lines.push(
     "- Or try the workflow without any model: `quorum run --dry-run` answers with schema-valid placeholders.",
   );

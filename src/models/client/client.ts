@@ -7,6 +7,7 @@
 import { ModelCallError } from "../../errors/index.js";
 import type { ModelCallOptions, ModelClient, ModelRequest, ModelResponse } from "../../spec/index.js";
 import type { QuorumCatalog } from "../catalog/index.js";
+import { configuredLocalPaths, localModelIds } from "../local/index.js";
 import { isProbedServer, unavailableReason } from "./availability.js";
 import { sleepMs } from "./backoff.js";
 import { type ProviderView, planCandidates } from "./candidates.js";
@@ -59,9 +60,15 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
   const ring = (id: string) => rings.get(id) ?? new KeyRing([]);
   // Configuration does not change under a client, so what it rules out is decided once, not per call.
   const configReasons = new Map(
-    Object.values(catalog.providers).map((provider) => [provider.id, unavailableReason(provider, env)]),
+    Object.values(catalog.providers).map((provider) => [
+      provider.id,
+      unavailableReason(provider, env, catalog),
+    ]),
   );
-  const providers = new ProviderCache(options.fetch);
+  const localServed = new Map(
+    Object.values(catalog.providers).map((provider) => [provider.id, localModelIds(catalog, provider, env)]),
+  );
+  const providers = new ProviderCache(options.fetch, { env, configuredPaths: configuredLocalPaths(catalog) });
   const probes = new ServerProbes(fetch, now, options.serverProbeTtlMs ?? 30_000);
 
   const view: ProviderView = {
@@ -76,7 +83,7 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
         return `${provider.displayName} is not reachable at ${provider.baseURL}; start it (for Ollama: \`ollama serve\`)`;
       return undefined;
     },
-    servedModels: (id) => probes.known(id)?.modelIds ?? [],
+    servedModels: (id) => probes.known(id)?.modelIds ?? localServed.get(id) ?? [],
   };
 
   /** Probes the keyless servers this request could use (all of them when the client picks). */

@@ -2,7 +2,13 @@
  * The real model client: AI SDK providers built from catalog presets, key pools, retry with
  * Retry-After, fallback along candidate models, fail-closed privacy, and exact cost.
  */
-export { explainNoProvider, probeServer, type ServerProbe } from "./availability.js";
+export {
+  explainNoProvider,
+  isProbedServer,
+  probeServer,
+  type ServerProbe,
+  unavailableReason,
+} from "./availability.js";
 export { jitteredDelayMs, retryAfterMsFromHeaders } from "./backoff.js";
 export { automaticCandidateCount, type Candidate, planCandidates } from "./candidates.js";
 export { type AttemptFailure, classifyFailure, isRetryableStatus } from "./classify.js";

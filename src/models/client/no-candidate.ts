@@ -19,7 +19,7 @@ export function noCandidateError(
   const fields = { attempts: skipped, isRetryable: false };
   if (request.sensitive)
     return new ModelCallError(
-      "this request is marked sensitive, so it may only go to a local provider, and none is available; failing closed instead of sending it to a hosted model. Start a local server (`ollama serve`, then `ollama pull llama3.1:8b`) or name a local model (e.g. ollama/llama3.1:8b) for this step.",
+      "this request is marked sensitive, so it may only go to a local provider, and none is available; failing closed instead of sending it to a hosted model. Start a local server (`ollama serve`, then `ollama pull llama3.1:8b`) or name a local model (e.g. ollama/llama3.1:8b) for this step, or run one in-process: `quorum models pull <alias|url>`, then local/<name>.",
       fields,
     );
   const anyAvailable = Object.keys(catalog.providers).some((id) => view.unavailableReason(id) === undefined);

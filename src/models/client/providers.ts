@@ -10,6 +10,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import type { ProviderPreset } from "../catalog/index.js";
+import { LocalLanguageModel, type LocalModelOptions } from "../local/index.js";
 
 type ModelFactory = (modelId: string) => LanguageModelV3;
 
@@ -31,7 +32,12 @@ export function supportsNativeSchema(provider: ProviderPreset): boolean {
  */
 const placeholderKey = "quorum-no-key";
 
-function factoryFor(provider: ProviderPreset, apiKey: string | undefined, fetch?: typeof globalThis.fetch) {
+function factoryFor(
+  provider: ProviderPreset,
+  apiKey: string | undefined,
+  fetch: typeof globalThis.fetch | undefined,
+  local: LocalModelOptions,
+) {
   const baseURL = provider.baseURL;
   const common = { ...(baseURL ? { baseURL } : {}), ...(fetch ? { fetch } : {}) };
   switch (provider.kind) {
@@ -62,22 +68,24 @@ function factoryFor(provider: ProviderPreset, apiKey: string | undefined, fetch?
       return (id: string) => sdk.chatModel(id);
     }
     case "local":
-      throw new TypeError(
-        `provider '${provider.id}' runs GGUF models in-process, which this client does not support yet; serve the model with Ollama or llama.cpp instead`,
-      );
+      return (id: string) => new LocalLanguageModel(id, { ...local, providerId: provider.id });
   }
 }
 
 /** Language models by (provider, key, model), built on first use. */
 export class ProviderCache {
   private readonly factories = new Map<string, ModelFactory>();
-  constructor(private readonly fetch?: typeof globalThis.fetch) {}
+  constructor(
+    private readonly fetch?: typeof globalThis.fetch,
+    /** Where in-process (`kind: local`) models find their GGUF files. */
+    private readonly local: LocalModelOptions = { env: {} },
+  ) {}
 
   model(provider: ProviderPreset, apiKey: string | undefined, modelId: string): LanguageModelV3 {
     const cacheKey = `${provider.id}\u0000${apiKey ?? ""}`;
     let factory = this.factories.get(cacheKey);
     if (!factory) {
-      factory = factoryFor(provider, apiKey, this.fetch);
+      factory = factoryFor(provider, apiKey, this.fetch, this.local);
       this.factories.set(cacheKey, factory);
     }
     return factory(modelId);
