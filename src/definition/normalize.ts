@@ -239,6 +239,7 @@ export function normalize(source: SourceFile, file: WorkflowFile, fs: FileSystem
     documents,
     tools,
     steps,
+    ...(file.budget ? { budget: { usd: file.budget.usd, onExceed: file.budget.onExceed ?? "stop" } } : {}),
   };
   return { workflow, origins, issues: loaded.issues };
 }

@@ -343,6 +343,7 @@ export const WorkflowFile = z.strictObject({
   documents: z.record(Id, DocumentFile).optional().describe("Document types and their schemas."),
   tools: z.record(z.string(), ToolFile).optional(),
   defaults: Defaults.optional(),
+  budget: Budget.optional().describe("A limit on the whole run's spend (every step, retry and failure)."),
   steps: z.array(StepFile).min(1),
 });
 

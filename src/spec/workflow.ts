@@ -175,4 +175,6 @@ export interface Workflow {
   documents: Record<string, DocumentType>;
   tools: Record<string, ToolSpec>;
   steps: Step[];
+  /** Limit on the whole run's spend, enforced by the model layer's budget wrapper. */
+  budget?: { usd: number; onExceed: "stop" | "downgrade" | "ask" };
 }
