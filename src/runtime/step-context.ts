@@ -4,7 +4,14 @@
  * result is in the journal is answered from it, so nothing is paid for twice.
  */
 
-import type { JsonValue, ModelRequest, ModelResponse, Step } from "../spec/index.js";
+import type {
+  CallBudget,
+  JsonValue,
+  ModelCallContext,
+  ModelRequest,
+  ModelResponse,
+  Step,
+} from "../spec/index.js";
 import type { HumanInputResult, StepContext } from "../steps/types.js";
 import { sha256, stableStringify } from "./hash.js";
 import { readDocumentText, runData } from "./run-data.js";
@@ -18,6 +25,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
   const stepState = scope.state.steps.get(step.id)!;
   let calls = 0;
   let requests = 0;
+  const callContext = modelCallContext(scope, step, attempt);
   return {
     runId: scope.runId,
     workflow: scope.workflow,
@@ -45,7 +53,11 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
       await writer.append([{ type: "model-call-start", stepId: step.id, attempt, callKey, model }]);
       const startedMs = deps.now();
       try {
-        const response = await scope.models.generate(request, { signal: scope.signal, callKey });
+        const response = await scope.models.generate(request, {
+          signal: scope.signal,
+          callKey,
+          context: callContext,
+        });
         const result = response as unknown as JsonValue;
         const json = JSON.stringify(result);
         const blob =
@@ -112,6 +124,24 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
       }
       return { status: "waiting" };
     },
+  };
+}
+
+/** Who is calling, for the cost middleware: budgets from the workflow and step, and the step's cache. */
+function modelCallContext(scope: RunScope, step: Step, attempt: number): ModelCallContext {
+  const budgets: CallBudget[] = [];
+  const run = scope.workflow.budget;
+  if (run) budgets.push({ scope: "run", usd: run.usd, onExceed: run.onExceed });
+  if (step.budgetUsd !== undefined)
+    budgets.push({ scope: "step", usd: step.budgetUsd, onExceed: step.onBudgetExceed ?? "stop" });
+  const cacheTtlMs = "cacheTtlMs" in step && !scope.dryRun ? step.cacheTtlMs : undefined;
+  return {
+    runId: scope.runId,
+    workflowName: scope.workflow.name,
+    stepId: step.id,
+    attempt,
+    ...(budgets.length > 0 ? { budgets } : {}),
+    ...(cacheTtlMs !== undefined ? { cacheTtlMs } : {}),
   };
 }
 

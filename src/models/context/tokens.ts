@@ -1,0 +1,19 @@
+/**
+ * Prompt size in tokens, counted with gpt-tokenizer's o200k_base encoding (GPT-4o and later). For
+ * other vendors' models this is an approximation (their tokenizers differ by roughly ±20 % on English
+ * text); it is used only to estimate budgets and to choose models whose window can hold the prompt,
+ * never to bill: billing uses the usage the provider reports.
+ */
+import { countTokens } from "gpt-tokenizer";
+import type { ModelRequest } from "../../spec/index.js";
+
+/** Per-message framing tokens (role markers) the chat formats add around each message. */
+const messageOverheadTokens = 4;
+
+/** Approximate prompt tokens of a request: system, prompt and the JSON schema it sends. */
+export function countPromptTokens(request: ModelRequest): number {
+  let total = countTokens(request.prompt) + messageOverheadTokens;
+  if (request.system) total += countTokens(request.system) + messageOverheadTokens;
+  if (request.schema) total += countTokens(JSON.stringify(request.schema));
+  return total;
+}
