@@ -33,6 +33,8 @@ export interface DocumentType {
   schemaFile?: string;
   /** The parsed JSON Schema, when the document declares one. */
   schema?: Record<string, unknown>;
+  /** How much of it a consuming prompt receives (absent: all of it). */
+  context?: { policy: "full" | "truncate"; maxTokens?: number };
 }
 
 export interface ToolSpec {

@@ -77,3 +77,12 @@ describe("withContextFit", () => {
     expect(inner.calls).toHaveLength(0);
   });
 });
+
+describe("truncateToTokens", () => {
+  it("keeps text that fits and cuts the rest at a token boundary with a note", async () => {
+    const { truncateToTokens } = await import("./tokens.js");
+    expect(truncateToTokens("short text", 100)).toBe("short text");
+    const cut = truncateToTokens(document, 50);
+    expect(cut).toMatch(/^(word ){49}word\n\[… truncated: first 50 of \d+ tokens\]$/);
+  });
+});

@@ -4,7 +4,7 @@
  * text); it is used only to estimate budgets and to choose models whose window can hold the prompt,
  * never to bill: billing uses the usage the provider reports.
  */
-import { countTokens } from "gpt-tokenizer";
+import { countTokens, decode, encode } from "gpt-tokenizer";
 import type { ModelRequest } from "../../spec/index.js";
 
 /** Per-message framing tokens (role markers) the chat formats add around each message. */
@@ -16,4 +16,15 @@ export function countPromptTokens(request: ModelRequest): number {
   if (request.system) total += countTokens(request.system) + messageOverheadTokens;
   if (request.schema) total += countTokens(JSON.stringify(request.schema));
   return total;
+}
+
+/**
+ * The first `maxTokens` tokens of `text`, with a note saying how much was cut so the model knows the
+ * document continues; the text itself when it fits. Deterministic, so a resumed run renders the same prompt.
+ */
+export function truncateToTokens(text: string, maxTokens: number): string {
+  if (text.length <= maxTokens) return text; // a token is at least one character
+  const tokens = encode(text);
+  if (tokens.length <= maxTokens) return text;
+  return `${decode(tokens.slice(0, maxTokens))}\n[… truncated: first ${maxTokens} of ${tokens.length} tokens]`;
 }
