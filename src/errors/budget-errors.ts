@@ -21,7 +21,7 @@ export class BudgetExceededError extends Error {
   readonly limitMicroUsd: number;
   readonly spentMicroUsd: number;
   readonly estimateMicroUsd: number;
-  /** What happened on exceeding: stopped, or no cheaper candidate fit (downgrade), or approval is not available (ask). */
+  /** The policy of the exceeded budget: stop, downgrade (no cheaper candidate fit), or ask (approval needed). */
   readonly policy: "stop" | "downgrade" | "ask";
 
   constructor(fields: {
@@ -32,12 +32,15 @@ export class BudgetExceededError extends Error {
     estimateMicroUsd: number;
     models: readonly string[];
     policy: "stop" | "downgrade" | "ask";
+    /** Who rejected exceeding an `ask` budget. */
+    rejectedBy?: string;
   }) {
-    const policyNote =
-      fields.policy === "downgrade"
+    const policyNote = fields.rejectedBy
+      ? ` Exceeding it was rejected by ${fields.rejectedBy}.`
+      : fields.policy === "downgrade"
         ? " No cheaper candidate fits either (downgrade tried every model listed for the step)."
         : fields.policy === "ask"
-          ? " Asking for approval on a budget is not supported yet, so the call was stopped."
+          ? " It needs a person's approval to go on (quorum inbox / quorum approve)."
           : "";
     super(
       `Step '${fields.stepId}' was stopped by ${budgetSource[fields.scope]}: ${usd(fields.limitMicroUsd)} allowed, ` +

@@ -13,6 +13,7 @@ import type {
   Step,
 } from "../spec/index.js";
 import type { HumanInputResult, StepContext } from "../steps/types.js";
+import { generateWithBudgetApproval } from "./budget-approval.js";
 import { sha256, stableStringify } from "./hash.js";
 import { readDocumentText, runData } from "./run-data.js";
 import type { RunScope } from "./types.js";
@@ -26,7 +27,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
   let calls = 0;
   let requests = 0;
   const callContext = modelCallContext(scope, step, attempt);
-  return {
+  const context: StepContext = {
     runId: scope.runId,
     workflow: scope.workflow,
     step,
@@ -53,11 +54,12 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
       await writer.append([{ type: "model-call-start", stepId: step.id, attempt, callKey, model }]);
       const startedMs = deps.now();
       try {
-        const response = await scope.models.generate(request, {
-          signal: scope.signal,
-          callKey,
-          context: callContext,
-        });
+        const response = await generateWithBudgetApproval(
+          scope.models,
+          request,
+          { signal: scope.signal, callKey, context: callContext },
+          (prompt) => context.humanInput("approval", prompt),
+        );
         const result = response as unknown as JsonValue;
         const json = JSON.stringify(result);
         const blob =
@@ -125,6 +127,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
       return { status: "waiting" };
     },
   };
+  return context;
 }
 
 /** Who is calling, for the cost middleware: budgets from the workflow and step, and the step's cache. */

@@ -58,6 +58,8 @@ export interface ModelCallContext {
   readonly budgets?: readonly CallBudget[];
   /** Opt-in exact-response cache for this step, with its time to live. */
   readonly cacheTtlMs?: number;
+  /** A person approved exceeding the budgets whose policy is `ask`, for this call. */
+  readonly budgetApproved?: boolean;
 }
 
 export interface ModelCallOptions {

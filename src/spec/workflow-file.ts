@@ -299,7 +299,12 @@ export const DocumentFile = z.strictObject({
   context: z
     .strictObject({
       policy: z.enum(["full", "truncate"]).describe("full: always whole; truncate: cut to maxTokens."),
-      maxTokens: z.number().int().positive().optional().describe("truncate: most tokens of it a prompt gets."),
+      maxTokens: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe("truncate: most tokens of it a prompt gets."),
     })
     .optional()
     .describe("How much of this document a prompt that consumes it receives."),

@@ -142,6 +142,47 @@ describe("budgets, cache and quorum costs", () => {
     expect(text.stdout).toMatch(/cost-demo\/summary\s+\$0\.003000 {2}1 call/);
   });
 
+  it("asks for approval when an `ask` budget would be exceeded, and goes on once approved", async () => {
+    const askFile = join(dir, "ask.yaml");
+    writeFileSync(
+      askFile,
+      workflow
+        .replace("name: cost-demo", "name: ask-demo")
+        .replace("cache: { ttl: 1h }", "budget: { usd: 0.01, onExceed: ask }"),
+    );
+    const before = fake.requests.length;
+    const started = await cli("run", askFile, "--db", db);
+    expect(started.exitCode).toBe(3);
+    const runId = runIdOf(started.stdout);
+    expect(fake.requests.length).toBe(before);
+    const inbox = JSON.parse((await cli("inbox", "--db", db, "--json")).stdout) as Array<{
+      runId: string;
+      stepId: string;
+      prompt: string;
+    }>;
+    const request = inbox.find((r) => r.runId === runId)!;
+    expect(request).toMatchObject({ stepId: "brief" });
+    expect(request.prompt).toContain("Step 'brief' was stopped by the step budget");
+    const approved = await cli(
+      "approve",
+      runId,
+      "brief",
+      "--as",
+      "ann",
+      "--db",
+      db,
+      "--config",
+      join(dir, "quorum.config.yaml"),
+    );
+    // brief (approved, big model) then summary (downgraded); review stops on its own budget.
+    expect(approved.stdout + approved.stderr).toContain("Step 'review' was stopped by the step budget");
+    expect(fake.requests.slice(before).map((r) => r.model)).toEqual(["big-model", "small-model"]);
+    const costs = JSON.parse((await cli("costs", "--run", runId, "--db", db, "--json")).stdout) as {
+      total: { costMicroUsd: number };
+    };
+    expect(costs.total.costMicroUsd).toBe(33_000);
+  });
+
   it("explains a bad --since and an unknown run", async () => {
     const since = await cli("costs", "--since", "a week", "--db", db);
     expect(since.exitCode).toBe(2);

@@ -5,8 +5,9 @@
  * cost, whether the call answered, failed (failed attempts and retries are billed too) or was
  * cancelled. When a reservation would exceed a budget, that budget's policy decides: `stop` fails the
  * call with a message naming the budget; `downgrade` retries the reservation with only the cheaper
- * candidates (in the step's order of preference) and calls with those; `ask` stops as well for now
- * (approval on budget needs engine support; see docs/budgets-and-cache.md).
+ * candidates (in the step's order of preference) and calls with those; `ask` fails the call with
+ * `policy: "ask"`, which the runtime turns into an approval request (the run waits; once approved the
+ * call is made again with `budgetApproved`, which lifts only the `ask` budgets).
  *
  * Every call with a run context is ledgered, even without budgets: the ledger is what `quorum costs`
  * and the per-day budget read.
@@ -51,7 +52,10 @@ export function withBudgets(inner: ModelClient, options: BudgetClientOptions): M
     : [];
 
   async function reserve(request: ModelRequest, context: ModelCallContext): Promise<Reserved> {
-    const budgets = [...(context.budgets ?? []), ...daily];
+    // An approved call may exceed the `ask` budgets, never the others.
+    const budgets = [...(context.budgets ?? []), ...daily].filter(
+      (b) => !(context.budgetApproved && b.onExceed === "ask"),
+    );
     const limits: SpendLimit[] = budgets.map((b) => ({ scope: b.scope, limitMicroUsd: toMicro(b.usd) }));
     const inputTokens = countPromptTokens(request);
     // With no list the model layer routes by itself; there is no price to enforce against.
