@@ -17,7 +17,9 @@ describe("cost rules", () => {
   it("QW034: truncate without maxTokens, and maxTokens with full", () => {
     const missing = load(withDocB("{ policy: truncate }"));
     expect(summarize(missing.issues)).toEqual([
-      expect.stringMatching(/^QW034 documents\.doc-b\.context 9:14 .*'truncate' but no maxTokens: add e\.g\./),
+      expect.stringMatching(
+        /^QW034 documents\.doc-b\.context 9:14 .*'truncate' but no maxTokens: add e\.g\./,
+      ),
     ]);
     expect(missing.workflow).toBeUndefined();
     const full = load(withDocB("{ policy: full, maxTokens: 10 }"));

@@ -28,6 +28,16 @@ describe("countPromptTokens", () => {
     expect(bare).toBeGreaterThan(2);
     expect(full).toBeGreaterThan(bare + 4);
   });
+
+  it("counts a request once, and a copy with other candidates keeps the count", async () => {
+    const { withCandidates } = await import("./tokens.js");
+    const request: ModelRequest = { models: ["a/b", "c/d"], prompt: document };
+    const count = countPromptTokens(request);
+    expect(countPromptTokens(request)).toBe(count);
+    const copy = withCandidates(request, ["c/d"]);
+    expect(copy).toEqual({ models: ["c/d"], prompt: document });
+    expect(countPromptTokens(copy)).toBe(count);
+  });
 });
 
 describe("withContextFit", () => {

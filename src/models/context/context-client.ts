@@ -14,7 +14,7 @@ import type {
   ModelResponse,
 } from "../../spec/index.js";
 import { lookupModel } from "../catalog/index.js";
-import { countPromptTokens } from "./tokens.js";
+import { countPromptTokens, withCandidates } from "./tokens.js";
 
 export interface FitResult {
   readonly models: readonly string[];
@@ -44,7 +44,7 @@ export function withContextFit(inner: ModelClient, catalog: ModelCatalog): Model
       if (request.models.length === 0) return inner.generate(request, options);
       const { models } = fitCandidates(request, catalog, options?.context?.stepId ?? "(outside a run)");
       return inner.generate(
-        models.length === request.models.length ? request : { ...request, models },
+        models.length === request.models.length ? request : withCandidates(request, models),
         options,
       );
     },

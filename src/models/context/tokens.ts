@@ -10,12 +10,26 @@ import type { ModelRequest } from "../../spec/index.js";
 /** Per-message framing tokens (role markers) the chat formats add around each message. */
 const messageOverheadTokens = 4;
 
+/** Counting is linear in prompt size and not free for long prompts: each request is counted once. */
+const counted = new WeakMap<ModelRequest, number>();
+
 /** Approximate prompt tokens of a request: system, prompt and the JSON schema it sends. */
 export function countPromptTokens(request: ModelRequest): number {
+  const known = counted.get(request);
+  if (known !== undefined) return known;
   let total = countTokens(request.prompt) + messageOverheadTokens;
   if (request.system) total += countTokens(request.system) + messageOverheadTokens;
   if (request.schema) total += countTokens(JSON.stringify(request.schema));
+  counted.set(request, total);
   return total;
+}
+
+/** The request with other candidate models; the prompt is unchanged, so its count carries over. */
+export function withCandidates(request: ModelRequest, models: readonly string[]): ModelRequest {
+  const copy = { ...request, models };
+  const known = counted.get(request);
+  if (known !== undefined) counted.set(copy, known);
+  return copy;
 }
 
 /**
