@@ -62,7 +62,7 @@ export async function runData(
     const maxTokens = type?.context?.policy === "truncate" ? type.context.maxTokens : undefined;
     // A truncated JSON document is no longer JSON: its prompt gets the cut text.
     if (maxTokens !== undefined && only !== undefined) {
-      const cut = truncateToTokens(content, maxTokens);
+      const cut = await truncateToTokens(content, maxTokens);
       if (cut !== content) {
         documents[documentId] = cut;
         continue;

@@ -19,7 +19,7 @@ const request: ModelRequest = {
   prompt: "Write a haiku.",
   maxOutputTokens: 100,
 };
-const promptTokens = countPromptTokens(request);
+const promptTokens = await countPromptTokens(request);
 const bigEstimate = promptTokens * 10 + 100 * 100;
 const smallEstimate = promptTokens * 1 + 100 * 10;
 const context = (overrides: Partial<ModelCallContext> = {}): ModelCallContext => ({

@@ -57,7 +57,7 @@ export function withBudgets(inner: ModelClient, options: BudgetClientOptions): M
       (b) => !(context.budgetApproved && b.onExceed === "ask"),
     );
     const limits: SpendLimit[] = budgets.map((b) => ({ scope: b.scope, limitMicroUsd: toMicro(b.usd) }));
-    const inputTokens = countPromptTokens(request);
+    const inputTokens = await countPromptTokens(request);
     // With no list the model layer routes by itself; there is no price to enforce against.
     const estimates: CallEstimate[] =
       request.models.length > 0

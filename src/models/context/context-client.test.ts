@@ -17,9 +17,9 @@ const document = "word ".repeat(2_000);
 const context = { runId: "r", workflowName: "wf", stepId: "summarise", attempt: 1 };
 
 describe("countPromptTokens", () => {
-  it("counts system, prompt and schema", () => {
-    const bare = countPromptTokens({ models: [], prompt: "hello world" });
-    const full = countPromptTokens({
+  it("counts system, prompt and schema", async () => {
+    const bare = await countPromptTokens({ models: [], prompt: "hello world" });
+    const full = await countPromptTokens({
       models: [],
       prompt: "hello world",
       system: "be brief",
@@ -32,11 +32,11 @@ describe("countPromptTokens", () => {
   it("counts a request once, and a copy with other candidates keeps the count", async () => {
     const { withCandidates } = await import("./tokens.js");
     const request: ModelRequest = { models: ["a/b", "c/d"], prompt: document };
-    const count = countPromptTokens(request);
-    expect(countPromptTokens(request)).toBe(count);
+    const count = await countPromptTokens(request);
+    expect(await countPromptTokens(request)).toBe(count);
     const copy = withCandidates(request, ["c/d"]);
     expect(copy).toEqual({ models: ["c/d"], prompt: document });
-    expect(countPromptTokens(copy)).toBe(count);
+    expect(await countPromptTokens(copy)).toBe(count);
   });
 });
 
@@ -76,7 +76,7 @@ describe("withContextFit", () => {
       .generate(request, { context })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContextWindowError);
-    const needed = countPromptTokens(request);
+    const needed = await countPromptTokens(request);
     expect((error as ContextWindowError).tokensNeeded).toBe(needed);
     expect((error as Error).message).toContain(
       `Step 'summarise' needs about ${needed.toLocaleString("en-US")} tokens`,
@@ -91,8 +91,8 @@ describe("withContextFit", () => {
 describe("truncateToTokens", () => {
   it("keeps text that fits and cuts the rest at a token boundary with a note", async () => {
     const { truncateToTokens } = await import("./tokens.js");
-    expect(truncateToTokens("short text", 100)).toBe("short text");
-    const cut = truncateToTokens(document, 50);
+    expect(await truncateToTokens("short text", 100)).toBe("short text");
+    const cut = await truncateToTokens(document, 50);
     expect(cut).toMatch(/^(word ){49}word\n\[… truncated: first 50 of \d+ tokens\]$/);
   });
 });

@@ -22,8 +22,12 @@ export interface FitResult {
 }
 
 /** The candidates that can hold the request, in their original order; throws when none can. */
-export function fitCandidates(request: ModelRequest, catalog: ModelCatalog, stepId: string): FitResult {
-  const promptTokens = countPromptTokens(request);
+export async function fitCandidates(
+  request: ModelRequest,
+  catalog: ModelCatalog,
+  stepId: string,
+): Promise<FitResult> {
+  const promptTokens = await countPromptTokens(request);
   const tokensNeeded = promptTokens + (request.maxOutputTokens ?? 0);
   const windows = request.models.map((ref) => ({ ref, window: lookupModel(catalog, ref)?.contextWindow }));
   const fitting = windows.filter((w) => w.window === undefined || w.window >= tokensNeeded);
@@ -42,7 +46,7 @@ export function withContextFit(inner: ModelClient, catalog: ModelCatalog): Model
     specificationVersion: "v1",
     async generate(request: ModelRequest, options?: ModelCallOptions): Promise<ModelResponse> {
       if (request.models.length === 0) return inner.generate(request, options);
-      const { models } = fitCandidates(request, catalog, options?.context?.stepId ?? "(outside a run)");
+      const { models } = await fitCandidates(request, catalog, options?.context?.stepId ?? "(outside a run)");
       return inner.generate(
         models.length === request.models.length ? request : withCandidates(request, models),
         options,

@@ -4,8 +4,18 @@
  * text); it is used only to estimate budgets and to choose models whose window can hold the prompt,
  * never to bill: billing uses the usage the provider reports.
  */
-import { countTokens, decode, encode } from "gpt-tokenizer";
 import type { ModelRequest } from "../../spec/index.js";
+
+type Tokenizer = typeof import("gpt-tokenizer");
+let tokenizer: Promise<Tokenizer> | undefined;
+/**
+ * Loaded on first use: its BPE table takes a second or more to load, which every CLI command and
+ * worker would otherwise pay at start even when nothing is counted.
+ */
+const loadTokenizer = (): Promise<Tokenizer> => {
+  tokenizer ??= import("gpt-tokenizer");
+  return tokenizer;
+};
 
 /** Per-message framing tokens (role markers) the chat formats add around each message. */
 const messageOverheadTokens = 4;
@@ -14,9 +24,10 @@ const messageOverheadTokens = 4;
 const counted = new WeakMap<ModelRequest, number>();
 
 /** Approximate prompt tokens of a request: system, prompt and the JSON schema it sends. */
-export function countPromptTokens(request: ModelRequest): number {
+export async function countPromptTokens(request: ModelRequest): Promise<number> {
   const known = counted.get(request);
   if (known !== undefined) return known;
+  const { countTokens } = await loadTokenizer();
   let total = countTokens(request.prompt) + messageOverheadTokens;
   if (request.system) total += countTokens(request.system) + messageOverheadTokens;
   if (request.schema) total += countTokens(JSON.stringify(request.schema));
@@ -36,8 +47,9 @@ export function withCandidates(request: ModelRequest, models: readonly string[])
  * The first `maxTokens` tokens of `text`, with a note saying how much was cut so the model knows the
  * document continues; the text itself when it fits. Deterministic, so a resumed run renders the same prompt.
  */
-export function truncateToTokens(text: string, maxTokens: number): string {
+export async function truncateToTokens(text: string, maxTokens: number): Promise<string> {
   if (text.length <= maxTokens) return text; // a token is at least one character
+  const { decode, encode } = await loadTokenizer();
   const tokens = encode(text);
   if (tokens.length <= maxTokens) return text;
   return `${decode(tokens.slice(0, maxTokens))}\n[… truncated: first ${maxTokens} of ${tokens.length} tokens]`;
