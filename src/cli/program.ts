@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { registerControl } from "./commands/control.js";
+import { registerCosts } from "./commands/costs.js";
 import { registerDocs } from "./commands/docs.js";
 import { registerInit } from "./commands/init.js";
 import { registerModels } from "./commands/models.js";
@@ -35,6 +36,7 @@ export function buildProgram(io: Io): Command {
   registerWorker(program, io);
   registerReplay(program, io);
   registerModels(program, io);
+  registerCosts(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

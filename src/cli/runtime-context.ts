@@ -4,7 +4,7 @@
  * a silent switch), and a Runtime with the built-in step executors.
  */
 import { hostname } from "node:os";
-import { createDryRunModelClient } from "../models/index.js";
+import { createDryRunModelClient, withCostControls } from "../models/index.js";
 import { Runtime, StepSlots } from "../runtime/index.js";
 import type { ModelClient, RunEvent, Store } from "../spec/index.js";
 import { builtinExecutors } from "../steps/index.js";
@@ -32,14 +32,22 @@ export const storeUrl = (db?: string): string => db ?? process.env.QUORUM_DB ?? 
 export async function openRuntime(options: RuntimeOptions): Promise<OpenRuntime> {
   const store = await openStore(storeUrl(options.db));
   // The provider SDKs load only when a real model may be called: validate/plan/status stay fast.
-  const models: ModelClient = options.dryRun
-    ? unavailableModels
-    : options.project
-      ? (await import("../models/client/index.js")).createModelClient({
-          catalog: options.project.catalog,
-          env: process.env,
-        })
-      : unavailableModels;
+  const project = options.project;
+  // Real calls go through the cost middleware (cache, context fit, budgets + ledger); dry runs never do.
+  const models: ModelClient =
+    options.dryRun || !project
+      ? unavailableModels
+      : withCostControls(
+          (await import("../models/client/index.js")).createModelClient({
+            catalog: project.catalog,
+            env: process.env,
+          }),
+          {
+            store,
+            catalog: project.catalog,
+            ...(project.config?.budgets?.daily ? { dailyBudget: project.config.budgets.daily } : {}),
+          },
+        );
   const runtime = new Runtime({
     store,
     models,

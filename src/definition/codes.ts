@@ -33,6 +33,8 @@ export const codes = {
   outputCount: "QW031",
   unusedDocument: "QW032",
   unpricedModel: "QW033",
+  invalidContextPolicy: "QW034",
+  ineffectiveBudget: "QW035",
 } as const;
 
 export type IssueCodeName = keyof typeof codes;

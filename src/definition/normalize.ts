@@ -184,6 +184,7 @@ export function normalize(source: SourceFile, file: WorkflowFile, fs: FileSystem
       description: value.description || undefined,
       schemaFile: value.schema ? join(dirname(origin.source.file), value.schema) : undefined,
       schema: undefined,
+      ...(value.context ? { context: { ...value.context } } : {}),
     };
     if (value.schema) {
       const text = readRelative(origin.source, [...origin.path, "schema"], value.schema);
@@ -239,6 +240,7 @@ export function normalize(source: SourceFile, file: WorkflowFile, fs: FileSystem
     documents,
     tools,
     steps,
+    ...(file.budget ? { budget: { usd: file.budget.usd, onExceed: file.budget.onExceed ?? "stop" } } : {}),
   };
   return { workflow, origins, issues: loaded.issues };
 }

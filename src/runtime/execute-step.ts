@@ -6,6 +6,7 @@
 import { compileSchema, evaluateExpression, formatSchemaErrors, truthy } from "../definition/index.js";
 import type { DocumentRef, JsonValue, RunEvent, Step } from "../spec/index.js";
 import { lookupPath } from "../steps/index.js";
+import { StepWaitingError } from "./budget-approval.js";
 import { runData } from "./run-data.js";
 import { makeStepContext } from "./step-context.js";
 import type { RunScope } from "./types.js";
@@ -63,6 +64,8 @@ export async function executeStep(
   try {
     outcome = await executor.execute(context);
   } catch (error) {
+    // A call waits for approval to exceed an `ask` budget: the step waits like one that asked a person.
+    if (error instanceof StepWaitingError) return;
     if (!scope.signal.aborted && attemptSignal.aborted)
       return fail(
         {

@@ -2,6 +2,7 @@
  * The data a step's templates and expressions see: run inputs, the latest version of every
  * document produced so far, role, step and workflow fields, feedback and answers.
  */
+import { truncateToTokens } from "../models/context/index.js";
 import type { JsonValue, Step } from "../spec/index.js";
 import type { RunScope } from "./types.js";
 
@@ -57,8 +58,17 @@ export async function runData(
     const content =
       scope.index.contents.get(event.blobHash) ?? (await readDocumentText(scope, documentId))?.content;
     if (content === undefined) continue;
-    const isJson = scope.workflow.documents[documentId]?.format === "json";
-    documents[documentId] = isJson ? parseOrText(content) : content;
+    const type = scope.workflow.documents[documentId];
+    const maxTokens = type?.context?.policy === "truncate" ? type.context.maxTokens : undefined;
+    // A truncated JSON document is no longer JSON: its prompt gets the cut text.
+    if (maxTokens !== undefined && only !== undefined) {
+      const cut = await truncateToTokens(content, maxTokens);
+      if (cut !== content) {
+        documents[documentId] = cut;
+        continue;
+      }
+    }
+    documents[documentId] = type?.format === "json" ? parseOrText(content) : content;
   }
   const role = "role" in step && step.role ? scope.workflow.roles[step.role] : undefined;
   const output = step.outputs[0] ? scope.workflow.documents[step.outputs[0]] : undefined;

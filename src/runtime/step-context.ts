@@ -4,8 +4,16 @@
  * result is in the journal is answered from it, so nothing is paid for twice.
  */
 
-import type { JsonValue, ModelRequest, ModelResponse, Step } from "../spec/index.js";
+import type {
+  CallBudget,
+  JsonValue,
+  ModelCallContext,
+  ModelRequest,
+  ModelResponse,
+  Step,
+} from "../spec/index.js";
 import type { HumanInputResult, StepContext } from "../steps/types.js";
+import { generateWithBudgetApproval } from "./budget-approval.js";
 import { sha256, stableStringify } from "./hash.js";
 import { readDocumentText, runData } from "./run-data.js";
 import type { RunScope } from "./types.js";
@@ -18,7 +26,8 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
   const stepState = scope.state.steps.get(step.id)!;
   let calls = 0;
   let requests = 0;
-  return {
+  const callContext = modelCallContext(scope, step, attempt);
+  const context: StepContext = {
     runId: scope.runId,
     workflow: scope.workflow,
     step,
@@ -45,7 +54,12 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
       await writer.append([{ type: "model-call-start", stepId: step.id, attempt, callKey, model }]);
       const startedMs = deps.now();
       try {
-        const response = await scope.models.generate(request, { signal: scope.signal, callKey });
+        const response = await generateWithBudgetApproval(
+          scope.models,
+          request,
+          { signal: scope.signal, callKey, context: callContext },
+          (prompt) => context.humanInput("approval", prompt),
+        );
         const result = response as unknown as JsonValue;
         const json = JSON.stringify(result);
         const blob =
@@ -112,6 +126,25 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
       }
       return { status: "waiting" };
     },
+  };
+  return context;
+}
+
+/** Who is calling, for the cost middleware: budgets from the workflow and step, and the step's cache. */
+function modelCallContext(scope: RunScope, step: Step, attempt: number): ModelCallContext {
+  const budgets: CallBudget[] = [];
+  const run = scope.workflow.budget;
+  if (run) budgets.push({ scope: "run", usd: run.usd, onExceed: run.onExceed });
+  if (step.budgetUsd !== undefined)
+    budgets.push({ scope: "step", usd: step.budgetUsd, onExceed: step.onBudgetExceed ?? "stop" });
+  const cacheTtlMs = "cacheTtlMs" in step && !scope.dryRun ? step.cacheTtlMs : undefined;
+  return {
+    runId: scope.runId,
+    workflowName: scope.workflow.name,
+    stepId: step.id,
+    attempt,
+    ...(budgets.length > 0 ? { budgets } : {}),
+    ...(cacheTtlMs !== undefined ? { cacheTtlMs } : {}),
   };
 }
 

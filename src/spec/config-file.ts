@@ -3,7 +3,7 @@
  * workflow in a project. API keys never live here; they come from the environment.
  */
 import { z } from "zod";
-import { Duration, Id, ModelRef, ToolFile } from "./workflow-file.js";
+import { Budget, Duration, Id, ModelRef, ToolFile } from "./workflow-file.js";
 
 const Price = z.strictObject({
   input: z.number().nonnegative().describe("USD per million input tokens"),
@@ -56,6 +56,11 @@ export const ConfigFile = z.strictObject({
     })
     .optional(),
   tools: z.record(z.string(), ToolFile).optional(),
+  budgets: z
+    .strictObject({
+      daily: Budget.optional().describe("Spend of every run in this project per UTC day, across processes."),
+    })
+    .optional(),
 });
 
 export type ConfigFile = z.infer<typeof ConfigFile>;

@@ -34,6 +34,32 @@ export interface ModelResponse {
   readonly finishReason?: string;
   /** Produced by the schema-driven dry-run stub, not a real model. */
   readonly dryRun?: boolean;
+  /** Answered from the response cache: nothing was sent and nothing paid (`costUsd` 0). */
+  readonly cacheHit?: boolean;
+}
+
+/** A limit the budget wrapper enforces for one call, and what to do when a call would exceed it. */
+export interface CallBudget {
+  readonly scope: "run" | "step" | "day";
+  readonly usd: number;
+  readonly onExceed: "stop" | "downgrade" | "ask";
+}
+
+/**
+ * Who is calling, for the middleware that needs it (budgets, cache, context fitting, cost ledger):
+ * the runtime fills it in; a bare client ignores it.
+ */
+export interface ModelCallContext {
+  readonly runId: string;
+  readonly workflowName: string;
+  readonly stepId: string;
+  readonly attempt: number;
+  /** Run and step budgets declared in the workflow (per-day budgets come from the project config). */
+  readonly budgets?: readonly CallBudget[];
+  /** Opt-in exact-response cache for this step, with its time to live. */
+  readonly cacheTtlMs?: number;
+  /** A person approved exceeding the budgets whose policy is `ask`, for this call. */
+  readonly budgetApproved?: boolean;
 }
 
 export interface ModelCallOptions {
@@ -43,6 +69,8 @@ export interface ModelCallOptions {
    * Usable as an idempotency key; `quorum replay` answers calls by it.
    */
   readonly callKey?: string;
+  /** Run and step this call belongs to; absent for calls made outside a run. */
+  readonly context?: ModelCallContext;
 }
 
 export interface ModelClient {

@@ -12,6 +12,7 @@
  * - Every timestamp is epoch milliseconds from the injected clock (`StoreOptions.now`), so tests are exact.
  */
 import type { DocumentRef, HumanInputRequestEvent, JsonValue, RunEvent } from "./events.js";
+import type { SpendStore } from "./spend.js";
 
 export type RunStatus = "pending" | "running" | "waiting" | "succeeded" | "failed" | "cancelled";
 
@@ -139,7 +140,7 @@ export interface StoreOptions {
   readonly connectTimeoutMs?: number;
 }
 
-export interface Store {
+export interface Store extends SpendStore {
   readonly specificationVersion: "v1";
   readonly kind: "sqlite" | "postgres";
   /** Where the store points, without secrets: a file path or `host:port/database`. */

@@ -296,6 +296,18 @@ export const DocumentFile = z.strictObject({
   description: z.string().optional(),
   format: z.enum(["json", "markdown", "text"]).optional(),
   sensitive: z.boolean().optional().describe("Content may only be sent to local models."),
+  context: z
+    .strictObject({
+      policy: z.enum(["full", "truncate"]).describe("full: always whole; truncate: cut to maxTokens."),
+      maxTokens: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe("truncate: most tokens of it a prompt gets."),
+    })
+    .optional()
+    .describe("How much of this document a prompt that consumes it receives."),
 });
 
 export const ToolFile = z.strictObject({
@@ -343,6 +355,7 @@ export const WorkflowFile = z.strictObject({
   documents: z.record(Id, DocumentFile).optional().describe("Document types and their schemas."),
   tools: z.record(z.string(), ToolFile).optional(),
   defaults: Defaults.optional(),
+  budget: Budget.optional().describe("A limit on the whole run's spend (every step, retry and failure)."),
   steps: z.array(StepFile).min(1),
 });
 

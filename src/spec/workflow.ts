@@ -33,6 +33,8 @@ export interface DocumentType {
   schemaFile?: string;
   /** The parsed JSON Schema, when the document declares one. */
   schema?: Record<string, unknown>;
+  /** How much of it a consuming prompt receives (absent: all of it). */
+  context?: { policy: "full" | "truncate"; maxTokens?: number };
 }
 
 export interface ToolSpec {
@@ -175,4 +177,6 @@ export interface Workflow {
   documents: Record<string, DocumentType>;
   tools: Record<string, ToolSpec>;
   steps: Step[];
+  /** Limit on the whole run's spend, enforced by the model layer's budget wrapper. */
+  budget?: { usd: number; onExceed: "stop" | "downgrade" | "ask" };
 }

@@ -1,3 +1,4 @@
+import { contextPolicies, effectiveBudgets } from "./cost.js";
 import { knownModels, privacy } from "./models.js";
 import { documentProducers, noCycles } from "./producers.js";
 import { duplicateStepIds, knownDocuments, knownRoles, knownSteps } from "./references.js";
@@ -34,4 +35,6 @@ export const allRules: readonly Rule[] = [
   stepConfig,
   validInputs,
   workflowCalls,
+  contextPolicies,
+  effectiveBudgets,
 ];

@@ -12,10 +12,15 @@ import type {
   ListRunsQuery,
   NewRun,
   OrphanBlobReport,
+  ReserveResult,
   RunEvent,
   RunPage,
   RunRecord,
   RunStatus,
+  SpendQuery,
+  SpendRecord,
+  SpendReservation,
+  SpendSettlement,
   Store,
   StoreOptions,
   WaitingRun,
@@ -39,6 +44,7 @@ import { PostgresJournal } from "./journal.js";
 import { migratePostgres } from "./migrate.js";
 import { PostgresListener } from "./notify.js";
 import { PostgresRuns } from "./runs.js";
+import { PostgresSpend } from "./spend.js";
 
 export interface PostgresStoreOptions extends StoreOptions {
   /** Test hook: the migrations to apply instead of the released ones. */
@@ -73,6 +79,7 @@ class PostgresStore implements Store {
   private readonly runs: PostgresRuns;
   private readonly claims: PostgresClaims;
   private readonly content: PostgresContent;
+  private readonly spend: PostgresSpend;
   private readonly listener: PostgresListener;
   private closing: Promise<void> | undefined;
 
@@ -89,6 +96,7 @@ class PostgresStore implements Store {
     this.runs = new PostgresRuns(pool, pgTarget.channel, now);
     this.claims = new PostgresClaims(pool, pgTarget.channel, now);
     this.content = new PostgresContent(pool, pgTarget, now);
+    this.spend = new PostgresSpend(pool, now);
     this.listener = new PostgresListener(pgTarget, connectTimeoutMs);
   }
 
@@ -164,6 +172,21 @@ class PostgresStore implements Store {
   }
   listWaitingRuns(limit = 100): Promise<WaitingRun[]> {
     return this.run(() => this.runs.listWaiting(limit));
+  }
+  reserveSpend(reservation: SpendReservation): Promise<ReserveResult> {
+    return this.run(() => this.spend.reserve(reservation));
+  }
+  settleSpend(reservationId: string, settlement: SpendSettlement): Promise<void> {
+    return this.run(() => this.spend.settleReservation(reservationId, settlement));
+  }
+  listSpend(query?: SpendQuery): Promise<SpendRecord[]> {
+    return this.run(() => this.spend.list(query));
+  }
+  getCachedResponse(key: string): Promise<string | undefined> {
+    return this.run(() => this.spend.cached(key));
+  }
+  putCachedResponse(key: string, response: string, ttlMs: number): Promise<void> {
+    return this.run(() => this.spend.putCache(key, response, ttlMs));
   }
   deleteRunsOlderThan(cutoff: Date): Promise<number> {
     return this.run(() => this.runs.deleteOlderThan(cutoff.getTime()));

@@ -11,10 +11,15 @@ import type {
   ListRunsQuery,
   NewRun,
   OrphanBlobReport,
+  ReserveResult,
   RunEvent,
   RunPage,
   RunRecord,
   RunStatus,
+  SpendQuery,
+  SpendRecord,
+  SpendReservation,
+  SpendSettlement,
   Store,
   StoreOptions,
   WaitingRun,
@@ -38,6 +43,7 @@ import { SqliteJournal } from "./journal.js";
 import { migrateSqlite } from "./migrate.js";
 import { type SqliteNotifier, sqliteNotifier } from "./notify.js";
 import { SqliteRuns } from "./runs.js";
+import { SqliteSpend } from "./spend.js";
 
 export interface SqliteStoreOptions extends StoreOptions {
   /** Test hook: the migrations to apply instead of the released ones. */
@@ -68,6 +74,7 @@ class SqliteStore implements Store {
   private readonly claims: SqliteClaims;
   private readonly content: SqliteContent;
   private readonly group: SqliteGroupCommit;
+  private readonly spend: SqliteSpend;
   private closed = false;
 
   constructor(
@@ -86,6 +93,7 @@ class SqliteStore implements Store {
     this.claims = new SqliteClaims(db, now, notify);
     this.content = new SqliteContent(db, target, now);
     this.group = new SqliteGroupCommit(db, (error) => mapSqliteError(error, target, busyTimeoutMs));
+    this.spend = new SqliteSpend(db, now);
   }
 
   /** A hot-path write: committed together with the other writes of this turn (group-commit.ts). */
@@ -161,6 +169,21 @@ class SqliteStore implements Store {
   }
   listWaitingRuns(limit = 100): Promise<WaitingRun[]> {
     return this.run(() => this.runs.listWaiting(limit));
+  }
+  reserveSpend(reservation: SpendReservation): Promise<ReserveResult> {
+    return this.run(() => this.spend.reserve(reservation));
+  }
+  settleSpend(reservationId: string, settlement: SpendSettlement): Promise<void> {
+    return this.run(() => this.spend.settleReservation(reservationId, settlement));
+  }
+  listSpend(query?: SpendQuery): Promise<SpendRecord[]> {
+    return this.run(() => this.spend.list(query));
+  }
+  getCachedResponse(key: string): Promise<string | undefined> {
+    return this.run(() => this.spend.cached(key));
+  }
+  putCachedResponse(key: string, response: string, ttlMs: number): Promise<void> {
+    return this.run(() => this.spend.putCache(key, response, ttlMs));
   }
   deleteRunsOlderThan(cutoff: Date): Promise<number> {
     return this.run(() => this.runs.deleteOlderThan(cutoff.getTime()));

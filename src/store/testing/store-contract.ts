@@ -12,6 +12,7 @@ import { describeContentCases } from "./cases/content.js";
 import { describeJournalCases } from "./cases/journal.js";
 import { describeLifecycleCases } from "./cases/lifecycle.js";
 import { describeRunCases } from "./cases/runs.js";
+import { describeSpendCases } from "./cases/spend.js";
 import type {
   ContractContext,
   ContractTest,
@@ -76,5 +77,6 @@ export function describeStoreContract(
     describeContentCases(test, context);
     describeClaimCases(test, context);
     describeLifecycleCases(test, context);
+    describeSpendCases(test, context);
   });
 }
