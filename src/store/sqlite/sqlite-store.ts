@@ -4,11 +4,14 @@
  * and returns a settled promise (no thread hops on the hot path). Driver errors become store errors.
  */
 import type {
+  AlertEventQuery,
+  AlertEventRecord,
   AppendOptions,
   AppendResult,
   DocumentVersionRecord,
   JournalEntry,
   ListRunsQuery,
+  NewAlertEvent,
   NewRun,
   OrphanBlobReport,
   RunEvent,
@@ -24,6 +27,7 @@ import { ORPHAN_BLOB_GRACE_MS } from "../blob-hash.js";
 import { DEFAULT_MAX_EVENT_BYTES } from "../event-codec.js";
 import type { Migration } from "../migrations/index.js";
 import { DEFAULT_MAX_WAIT_MS } from "../work-signal.js";
+import { SqliteAlerts } from "./alerts.js";
 import { SqliteClaims } from "./claims.js";
 import {
   DEFAULT_BUSY_TIMEOUT_MS,
@@ -66,6 +70,7 @@ class SqliteStore implements Store {
   private readonly runs: SqliteRuns;
   private readonly claims: SqliteClaims;
   private readonly content: SqliteContent;
+  private readonly alerts: SqliteAlerts;
   private closed = false;
 
   constructor(
@@ -83,6 +88,7 @@ class SqliteStore implements Store {
     this.runs = new SqliteRuns(db, now, notify);
     this.claims = new SqliteClaims(db, now, notify);
     this.content = new SqliteContent(db, target, now);
+    this.alerts = new SqliteAlerts(db);
   }
 
   /** Runs synchronous driver work, settling the promise with the result or a store error. */
@@ -149,6 +155,12 @@ class SqliteStore implements Store {
   async waitForWork(signal?: AbortSignal, maxWaitMs = DEFAULT_MAX_WAIT_MS): Promise<WakeReason> {
     const dueInMs = await this.run(() => this.claims.dueInMs());
     return await this.notifier.signal.wait(signal, dueInMs, maxWaitMs);
+  }
+  appendAlertEvents(events: readonly NewAlertEvent[]): Promise<void> {
+    return this.run(() => this.alerts.append(events));
+  }
+  listAlertEvents(query?: AlertEventQuery): Promise<AlertEventRecord[]> {
+    return this.run(() => this.alerts.list(query));
   }
   listWaitingRuns(limit = 100): Promise<WaitingRun[]> {
     return this.run(() => this.runs.listWaiting(limit));
