@@ -79,16 +79,18 @@ export class WebhookNotifier {
           return { ...base, ok: false, attempts: attempt, ...last };
         }
       } catch (error) {
-        const err = error as Error;
-        last = {
-          error:
-            err.name === "TimeoutError"
-              ? `no answer within ${target.timeoutMs} ms`
-              : (err.message ?? String(err)),
-        };
+        last = { error: describeFetchError(error, target.timeoutMs) };
       }
       if (attempt < attempts) await this.sleep((this.options.backoffMs ?? 500) * 2 ** (attempt - 1));
     }
     return { ...base, ok: false, attempts, ...last };
   }
+}
+
+/** `fetch failed` says nothing; its cause (ECONNREFUSED, a timeout) is what a person needs. */
+function describeFetchError(error: unknown, timeoutMs: number): string {
+  const err = error as Error & { cause?: { code?: string; message?: string } };
+  if (err.name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
+  const cause = err.cause?.code ?? err.cause?.message;
+  return cause ? `${err.message} (${cause})` : err.message;
 }
