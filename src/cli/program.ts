@@ -6,6 +6,8 @@ import { Command, CommanderError } from "commander";
 import { registerControl } from "./commands/control.js";
 import { registerDocs } from "./commands/docs.js";
 import { registerInit } from "./commands/init.js";
+import { registerMetrics } from "./commands/metrics.js";
+import { registerMonitor } from "./commands/monitor.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerRun } from "./commands/run.js";
@@ -33,6 +35,8 @@ export function buildProgram(io: Io): Command {
   registerDocs(program, io);
   registerWorker(program, io);
   registerReplay(program, io);
+  registerMonitor(program, io);
+  registerMetrics(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -33,7 +33,8 @@ export interface SuccessReport {
   readonly calls: number;
 }
 
-const seconds = (ms: number | null) => (ms === null ? "no data" : `${(ms / 1000).toFixed(2)}s`);
+const seconds = (ms: number | null) =>
+  ms === null ? "no data" : ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(2)}s`;
 const percent = (v: number | null) => (v === null ? "no data" : `${(v * 100).toFixed(1)}%`);
 
 function check(

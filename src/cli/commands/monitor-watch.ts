@@ -1,0 +1,103 @@
+/**
+ * The `monitor watch` loop. State survives restarts: it starts from the last recorded transition of each
+ * rule, so a rule already firing is not announced again. Webhooks are delivered in the background; on exit
+ * the loop waits for deliveries in flight (each bounded by its timeout and retries).
+ */
+import { loadAlerts } from "../../definition/index.js";
+import {
+  type AlertStates,
+  evaluateRules,
+  formatMetricValue,
+  normalizeAlerts,
+  SampleBuffer,
+  statesFromHistory,
+  WebhookNotifier,
+} from "../../monitor/index.js";
+import { readTextOrUndefined } from "../context.js";
+import { CliError, exitCodes } from "../errors.js";
+import type { Io } from "../io.js";
+import { openMonitorSource, parseSince } from "../monitor-source.js";
+import { formatIssue, summaryLine } from "../output/issues.js";
+
+export interface WatchOptions {
+  alerts: string;
+  db?: string;
+  interval?: string;
+  once?: boolean;
+  json?: boolean;
+}
+
+export async function runWatch(options: WatchOptions, io: Io): Promise<void> {
+  const loaded = loadAlerts(options.alerts);
+  if (!loaded.alerts) {
+    for (const issue of loaded.issues) io.err(formatIssue(issue, readTextOrUndefined));
+    throw new CliError(
+      `${options.alerts}: ${summaryLine(loaded.issues)}; fix the alert rules above (docs/monitoring.md lists the metrics)`,
+    );
+  }
+  const config = normalizeAlerts(loaded.alerts);
+  const intervalMs = options.interval ? parseSince(options.interval, "--interval") : config.checkIntervalMs;
+  const widestMs = Math.max(0, ...config.rules.map((r) => r.windowMs));
+  const source = await openMonitorSource(options.db);
+  const notifier = new WebhookNotifier({
+    targets: config.webhooks,
+    onResult: (r) =>
+      r.ok
+        ? io.out(`webhook ${r.url}: delivered ${r.rule} ${r.state} (attempt ${r.attempts})`)
+        : io.err(
+            `webhook ${r.url}: could not deliver ${r.rule} ${r.state} after ${r.attempts} attempts: ${r.error}`,
+          ),
+  });
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    let states: AlertStates = statesFromHistory(await source.store.listAlertEvents({ limit: 10_000 }));
+    const buffer = new SampleBuffer(widestMs);
+    if (!options.once)
+      io.out(
+        `watching ${config.rules.length} rules on ${source.store.target} every ${intervalMs / 1000}s (Ctrl-C to stop)`,
+      );
+    while (!controller.signal.aborted) {
+      const nowMs = Date.now();
+      const samples = buffer.add(await source.tail.poll(nowMs - widestMs), nowMs);
+      const evaluation = evaluateRules(config.rules, samples, nowMs, states);
+      states = evaluation.states;
+      if (evaluation.transitions.length > 0) await source.store.appendAlertEvents(evaluation.transitions);
+      for (const t of evaluation.transitions) {
+        io.out(options.json ? JSON.stringify(t) : `${new Date(t.atMs).toISOString()}  ${t.message}`);
+        notifier.notify(t);
+      }
+      if (options.once) {
+        if (!options.json)
+          for (const [i, r] of evaluation.results.entries())
+            io.out(
+              `  ${r.status.padEnd(8)} ${r.rule}: ${formatMetricValue(config.rules[i]!.metric, r.value)} (${r.samples} samples)`,
+            );
+        break;
+      }
+      await sleep(intervalMs, controller.signal);
+    }
+    await notifier.flush();
+    io.exit(exitCodes.ok);
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+    await source.close();
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
