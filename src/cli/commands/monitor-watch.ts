@@ -27,7 +27,8 @@ export interface WatchOptions {
   json?: boolean;
 }
 
-export async function runWatch(options: WatchOptions, io: Io): Promise<void> {
+/** Runs until `signal` aborts (tests), SIGINT or SIGTERM (Ctrl-C), or after one evaluation with `once`. */
+export async function runWatch(options: WatchOptions, io: Io, signal?: AbortSignal): Promise<void> {
   const loaded = loadAlerts(options.alerts);
   if (!loaded.alerts) {
     for (const issue of loaded.issues) io.err(formatIssue(issue, readTextOrUndefined));
@@ -50,6 +51,7 @@ export async function runWatch(options: WatchOptions, io: Io): Promise<void> {
   });
   const controller = new AbortController();
   const stop = () => controller.abort();
+  signal?.addEventListener("abort", stop, { once: true });
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   try {
