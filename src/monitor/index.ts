@@ -1,6 +1,7 @@
 /** Monitoring: journals -> samples -> windowed metrics, success targets, alert rules and webhooks. */
 export { classifyStep, describeSteps } from "./classify.js";
 export { type MetricsExport, metricsExport } from "./export.js";
+export { loadAlertStates } from "./history.js";
 export { type Aggregate, aggregate, computeMetrics, inWindow, type MetricsSnapshot } from "./metrics.js";
 export { formatReport, type SuccessReport, successReport, type TargetCheck } from "./report.js";
 export {

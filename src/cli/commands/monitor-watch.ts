@@ -8,9 +8,9 @@ import {
   type AlertStates,
   evaluateRules,
   formatMetricValue,
+  loadAlertStates,
   normalizeAlerts,
   SampleBuffer,
-  statesFromHistory,
   WebhookNotifier,
 } from "../../monitor/index.js";
 import { readTextOrUndefined } from "../context.js";
@@ -55,31 +55,37 @@ export async function runWatch(options: WatchOptions, io: Io, signal?: AbortSign
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   try {
-    let states: AlertStates = statesFromHistory(await source.store.listAlertEvents({ limit: 10_000 }));
+    let states: AlertStates = await loadAlertStates(source.store);
     const buffer = new SampleBuffer(widestMs);
-    if (!options.once)
-      io.out(
-        `watching ${config.rules.length} rules on ${source.store.target} every ${intervalMs / 1000}s (Ctrl-C to stop)`,
-      );
-    while (!controller.signal.aborted) {
+    const check = async (): Promise<void> => {
       const nowMs = Date.now();
       const samples = buffer.add(await source.tail.poll(nowMs - widestMs), nowMs);
       const evaluation = evaluateRules(config.rules, samples, nowMs, states);
-      states = evaluation.states;
       if (evaluation.transitions.length > 0) await source.store.appendAlertEvents(evaluation.transitions);
+      // Only a recorded transition counts: if recording failed, the next check tries the same one again.
+      states = evaluation.states;
       for (const t of evaluation.transitions) {
         io.out(options.json ? JSON.stringify(t) : `${new Date(t.atMs).toISOString()}  ${t.message}`);
         notifier.notify(t);
       }
-      if (options.once) {
-        if (!options.json)
-          for (const [i, r] of evaluation.results.entries())
-            io.out(
-              `  ${r.status.padEnd(8)} ${r.rule}: ${formatMetricValue(config.rules[i]!.metric, r.value)} (${r.samples} samples)`,
-            );
-        break;
+      if (options.once && !options.json)
+        for (const [i, r] of evaluation.results.entries())
+          io.out(
+            `  ${r.status.padEnd(8)} ${r.rule}: ${formatMetricValue(config.rules[i]!.metric, r.value)} (${r.samples} samples)`,
+          );
+    };
+    if (options.once) await check();
+    else {
+      io.out(
+        `watching ${config.rules.length} rules on ${source.store.target} every ${intervalMs / 1000}s (Ctrl-C to stop)`,
+      );
+      while (!controller.signal.aborted) {
+        // A long-running monitor outlives a database restart: report the failed check and try again.
+        await check().catch((error: Error) =>
+          io.err(`monitor: check failed: ${error.message}; trying again in ${intervalMs / 1000}s`),
+        );
+        await sleep(intervalMs, controller.signal);
       }
-      await sleep(intervalMs, controller.signal);
     }
     await notifier.flush();
     io.exit(exitCodes.ok);
