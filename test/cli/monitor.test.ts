@@ -204,6 +204,12 @@ rules:
           expect(report.stdout).toContain("Alert transitions in the period (2):");
         });
 
+        it("a missing alerts file says how to create one, exit 2", async () => {
+          const r = await cli("monitor", "watch", "--once", "--alerts", join(dir, "none.yaml"), "--db", db);
+          expect(r.exitCode).toBe(2);
+          expect(r.stderr).toContain("does not exist; create it (docs/monitoring.md has an example");
+        });
+
         it("an invalid alerts file is reported with line and column, exit 2", async () => {
           const bad = join(dir, "bad.alerts.yaml");
           writeFileSync(bad, "alerts: 1\nrules:\n  - { name: x, metric: latency, max: 3 }\n");

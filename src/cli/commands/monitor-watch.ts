@@ -3,6 +3,7 @@
  * rule, so a rule already firing is not announced again. Webhooks are delivered in the background; on exit
  * the loop waits for deliveries in flight (each bounded by its timeout and retries).
  */
+import { existsSync } from "node:fs";
 import { loadAlerts } from "../../definition/index.js";
 import {
   type AlertStates,
@@ -30,6 +31,10 @@ export interface WatchOptions {
 /** Runs until `signal` aborts (tests), SIGINT or SIGTERM (Ctrl-C), or after one evaluation with `once`. */
 export async function runWatch(options: WatchOptions, io: Io, signal?: AbortSignal): Promise<void> {
   const loaded = loadAlerts(options.alerts);
+  if (!loaded.alerts && !existsSync(options.alerts))
+    throw new CliError(
+      `alerts file '${options.alerts}' does not exist; create it (docs/monitoring.md has an example with every metric) or pass --alerts FILE`,
+    );
   if (!loaded.alerts) {
     for (const issue of loaded.issues) io.err(formatIssue(issue, readTextOrUndefined));
     throw new CliError(
