@@ -18,11 +18,18 @@ export function parseSince(text: string, option = "--since"): number {
   return parseDurationMs(text);
 }
 
-export async function describeRunFrom(store: Store, run: RunRecord): Promise<RunInfo> {
+export async function describeRunFrom(
+  store: Store,
+  run: RunRecord,
+  warn: (message: string) => void,
+): Promise<RunInfo> {
   try {
     const workflow = await loadPinnedWorkflow({ store }, run.definitionHash);
     return { runId: run.id, workflow: run.workflowName, steps: describeSteps(workflow) };
-  } catch {
+  } catch (error) {
+    warn(
+      `run ${run.id}: its pinned workflow could not be read (${(error as Error).message}); its steps are counted as kind "unknown", class simple`,
+    );
     return { runId: run.id, workflow: run.workflowName, steps: {} };
   }
 }
@@ -33,11 +40,15 @@ export interface MonitorSource {
   close(): Promise<void>;
 }
 
-export async function openMonitorSource(db: string | undefined): Promise<MonitorSource> {
+/** `warn` receives one line per run whose pinned workflow is unreadable (printed, never hidden). */
+export async function openMonitorSource(
+  db: string | undefined,
+  warn: (message: string) => void,
+): Promise<MonitorSource> {
   const store = await openStore(storeUrlOf(db));
   return {
     store,
-    tail: new JournalTail(store, (run) => describeRunFrom(store, run)),
+    tail: new JournalTail(store, (run) => describeRunFrom(store, run, warn)),
     close: () => store.close(),
   };
 }

@@ -29,4 +29,10 @@ export {
 export { nearestRank, type Percentiles, percentiles } from "./stats.js";
 export { type DescribeRun, JournalTail, type PollStats, SampleBuffer } from "./tail.js";
 export type * from "./types.js";
-export { type AlertPayload, type DeliveryResult, type NotifierOptions, WebhookNotifier } from "./webhook.js";
+export {
+  type AlertPayload,
+  type DeliveryResult,
+  displayUrl,
+  type NotifierOptions,
+  WebhookNotifier,
+} from "./webhook.js";

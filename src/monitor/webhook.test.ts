@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { NewAlertEvent } from "../spec/index.js";
-import { type DeliveryResult, WebhookNotifier } from "./webhook.js";
+import { type DeliveryResult, displayUrl, WebhookNotifier } from "./webhook.js";
 
 const event: NewAlertEvent = {
   rule: "errors",
@@ -131,5 +131,17 @@ describe("WebhookNotifier", () => {
     await notifier.flush();
     expect(results[0]).toMatchObject({ ok: false, attempts: 1 });
     expect(results[0]?.error).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe("displayUrl", () => {
+  it("never prints the secret part of a hook URL", () => {
+    expect(displayUrl("https://hooks.slack.com/services/T000/B000/XXXXSECRET")).toBe(
+      "https://hooks.slack.com/…",
+    );
+    expect(displayUrl("https://example.com/hook?token=abc")).toBe("https://example.com/…");
+    expect(displayUrl("https://user:pw@example.com")).toBe("https://example.com/…");
+    expect(displayUrl("http://127.0.0.1:8080/")).toBe("http://127.0.0.1:8080");
+    expect(displayUrl("not a url")).toBe("(invalid url)");
   });
 });

@@ -94,3 +94,17 @@ function describeFetchError(error: unknown, timeoutMs: number): string {
   const cause = err.cause?.code ?? err.cause?.message;
   return cause ? `${err.message} (${cause})` : err.message;
 }
+
+/**
+ * A webhook URL for printing: Slack, Teams and most chat hooks carry their secret in the path or query,
+ * so only the origin is shown (`https://hooks.slack.com/…`).
+ */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const hidden = parsed.pathname.length > 1 || parsed.search !== "" || parsed.username !== "";
+    return `${parsed.protocol}//${parsed.host}${hidden ? "/…" : ""}`;
+  } catch {
+    return "(invalid url)";
+  }
+}

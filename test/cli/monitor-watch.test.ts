@@ -12,6 +12,7 @@ import { runWatch } from "../../src/cli/commands/monitor-watch.js";
 import type { Io } from "../../src/cli/io.js";
 import { scriptedModels } from "../../src/testing/index.js";
 import { type Harness, jsonSchema, loadTestWorkflow, sqliteHarness } from "../runtime/harness.js";
+import { cli } from "./run-cli.js";
 
 const yaml = `quorum: 1
 name: flaky
@@ -86,4 +87,25 @@ it("watches, fires on runs that fail while it runs, posts once, and stops on abo
   );
   expect(lines.filter((l) => l.startsWith("ERR"))).toEqual([]);
   expect((await h.store.listAlertEvents()).map((a) => [a.rule, a.state])).toEqual([["runs-fail", "firing"]]);
+});
+
+it("a run whose pinned workflow is unreadable is still counted, with a warning", async () => {
+  h = await sqliteHarness();
+  await h.store.createRun({
+    id: "damaged",
+    workflowName: "old",
+    workflowHash: "h",
+    definition: new TextEncoder().encode("not json"),
+    inputs: {},
+  });
+  await h.store.appendEvents("damaged", 0, [
+    { type: "run-start", workflowName: "old", workflowHash: "h" },
+    { type: "run-end", status: "failed" },
+  ]);
+  const r = await cli("monitor", "report", "--db", h.url, "--json");
+  expect(r.exitCode).toBe(0);
+  expect(r.stderr).toMatch(
+    /^warning: run damaged: its pinned workflow could not be read \(.+\); its steps are counted/,
+  );
+  expect(JSON.parse(r.stdout)).toMatchObject({ runs: 1 });
 });

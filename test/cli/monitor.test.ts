@@ -186,7 +186,10 @@ rules:
           expect(first.exitCode).toBe(0);
           expect(first.stdout).toMatch(/FIRING: runs-succeed: success-rate is 66\.7% \(min 95\.0%\)/);
           expect(first.stdout).toMatch(/FIRING: quality: quality is 0\.767 \(min 0\.800\)/);
-          expect(first.stdout).toContain(`webhook ${hookUrl}: delivered runs-succeed firing (attempt 1)`);
+          expect(first.stdout).toContain(
+            `webhook ${new URL(hookUrl).origin}/…: delivered runs-succeed firing (attempt 1)`,
+          );
+          expect(first.stdout).not.toContain("/alerts");
           expect(first.stdout).toContain("  ok       spend: $0.0150/h");
           expect(posted).toHaveLength(2);
           expect(posted[0]).toMatchObject({

@@ -17,7 +17,7 @@ export function registerMetrics(program: Command, io: Io): void {
     .option("--json", "print the summary line as JSON")
     .action(async (options: { out: string; since: string; db?: string; json?: boolean }) => {
       const sinceMs = parseSince(options.since);
-      const source = await openMonitorSource(options.db);
+      const source = await openMonitorSource(options.db, (m) => io.err(`warning: ${m}`));
       try {
         const nowMs = Date.now();
         const fromMs = nowMs - sinceMs;

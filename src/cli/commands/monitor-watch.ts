@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { loadAlerts } from "../../definition/index.js";
 import {
   type AlertStates,
+  displayUrl,
   evaluateRules,
   formatMetricValue,
   loadAlertStates,
@@ -44,14 +45,14 @@ export async function runWatch(options: WatchOptions, io: Io, signal?: AbortSign
   const config = normalizeAlerts(loaded.alerts);
   const intervalMs = options.interval ? parseSince(options.interval, "--interval") : config.checkIntervalMs;
   const widestMs = Math.max(0, ...config.rules.map((r) => r.windowMs));
-  const source = await openMonitorSource(options.db);
+  const source = await openMonitorSource(options.db, (m) => io.err(`warning: ${m}`));
   const notifier = new WebhookNotifier({
     targets: config.webhooks,
     onResult: (r) =>
       r.ok
-        ? io.out(`webhook ${r.url}: delivered ${r.rule} ${r.state} (attempt ${r.attempts})`)
+        ? io.out(`webhook ${displayUrl(r.url)}: delivered ${r.rule} ${r.state} (attempt ${r.attempts})`)
         : io.err(
-            `webhook ${r.url}: could not deliver ${r.rule} ${r.state} after ${r.attempts} attempts: ${r.error}`,
+            `webhook ${displayUrl(r.url)}: could not deliver ${r.rule} ${r.state} after ${r.attempts} attempts: ${r.error}`,
           ),
   });
   const controller = new AbortController();

@@ -24,7 +24,7 @@ export function registerMonitor(program: Command, io: Io): void {
     .option("--fail-on-miss", "exit 1 when a measured target is missed (for CI)")
     .action(async (options: { since: string; db?: string; json?: boolean; failOnMiss?: boolean }) => {
       const sinceMs = parseSince(options.since);
-      const source = await openMonitorSource(options.db);
+      const source = await openMonitorSource(options.db, (m) => io.err(`warning: ${m}`));
       try {
         const nowMs = Date.now();
         const fromMs = nowMs - sinceMs;
