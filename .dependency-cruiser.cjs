@@ -36,6 +36,7 @@ module.exports = {
     layer("models", ["spec", "errors"]),
     layer("tools", ["spec", "errors"]),
     layer("store", ["spec", "errors"]),
+    layer("monitor", ["spec", "errors"]),
     layer("testing", ["spec", "errors", "definition", "planner", "engine", "models", "store"]),
     {
       name: "no-import-of-composition-roots",

@@ -1,12 +1,12 @@
 /**
- * Writes schema/workflow.schema.json and schema/config.schema.json from the same Zod schemas the
+ * Writes schema/workflow.schema.json, config.schema.json and alerts.schema.json from the same Zod schemas the
  * loader uses, so editors complete and check the files users write. Run by `npm run build`.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { ConfigFile, WorkflowFile } from "../src/spec/index.js";
+import { AlertsFile, ConfigFile, WorkflowFile } from "../src/spec/index.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "schema");
@@ -24,3 +24,4 @@ const write = (name: string, schema: z.ZodType, title: string) => {
 
 write("workflow.schema.json", WorkflowFile, "quorum workflow (language v1)");
 write("config.schema.json", ConfigFile, "quorum.config.yaml");
+write("alerts.schema.json", AlertsFile, "quorum.alerts.yaml");

@@ -10,6 +10,7 @@ export {
   type FileSystem,
   type LoadOptions,
   type LoadResult,
+  loadAlerts,
   loadConfig,
   loadWorkflow,
   loadWorkflowText,
@@ -24,6 +25,18 @@ export {
   mergeCatalog,
   type QuorumCatalog,
 } from "./models/index.js";
+// Monitoring.
+export {
+  computeMetrics,
+  evaluateRules,
+  extractSamples,
+  JournalTail,
+  type MetricsSnapshot,
+  metricsExport,
+  normalizeAlerts,
+  successReport,
+  WebhookNotifier,
+} from "./monitor/index.js";
 // Planning.
 export { plan, renderPlanMermaid, renderPlanText } from "./planner/index.js";
 // Running.

@@ -7,7 +7,9 @@ import { registerControl } from "./commands/control.js";
 import { registerCosts } from "./commands/costs.js";
 import { registerDocs } from "./commands/docs.js";
 import { registerInit } from "./commands/init.js";
+import { registerMetrics } from "./commands/metrics.js";
 import { registerModels } from "./commands/models.js";
+import { registerMonitor } from "./commands/monitor.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerRun } from "./commands/run.js";
@@ -37,6 +39,8 @@ export function buildProgram(io: Io): Command {
   registerReplay(program, io);
   registerModels(program, io);
   registerCosts(program, io);
+  registerMonitor(program, io);
+  registerMetrics(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

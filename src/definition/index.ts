@@ -1,6 +1,7 @@
 /** The definition layer: load, validate and normalize workflow files and the project config. */
 
 export { formatDuration, parseDurationMs } from "../spec/duration.js";
+export { type AlertsResult, alertsFileName, loadAlerts } from "./alerts.js";
 export { codes } from "./codes.js";
 export { type ConfigResult, configFileName, loadConfig } from "./config.js";
 export { evaluateExpression, type Lookup, truthy } from "./evaluate.js";

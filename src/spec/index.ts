@@ -1,3 +1,4 @@
+export * from "./alerts-file.js";
 export * from "./catalog.js";
 export * from "./config-file.js";
 export * from "./duration.js";

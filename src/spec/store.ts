@@ -218,7 +218,39 @@ export interface Store extends SpendStore {
   /** Deletes blobs nothing references that were stored before `olderThan` (default: one hour ago). */
   deleteOrphanBlobs(olderThan?: Date): Promise<OrphanBlobReport>;
 
+  // Alert history (migration 0004)
+  /** Records alert transitions (firing/resolved), in order; the store assigns `seq`. */
+  appendAlertEvents(events: readonly NewAlertEvent[]): Promise<void>;
+  /** Alert transitions with `atMs >= sinceMs` (default all), oldest first, at most `limit` (default 1000). */
+  listAlertEvents(query?: AlertEventQuery): Promise<AlertEventRecord[]>;
+
   /** Schema version of the open database. */
   readonly schemaVersion: number;
   close(): Promise<void>;
+}
+
+/**
+ * An alert rule changed state. Kept apart from run journals: alerts are about many runs, and a monitor
+ * restarting must know which rules were already firing so it does not page anyone twice.
+ */
+export interface NewAlertEvent {
+  readonly rule: string;
+  readonly state: "firing" | "resolved";
+  readonly atMs: number;
+  readonly metric: string;
+  /** The measured value that caused the transition (null when the metric had no data). */
+  readonly value: number | null;
+  readonly threshold: number;
+  readonly windowMs: number;
+  readonly message: string;
+}
+
+export interface AlertEventRecord extends NewAlertEvent {
+  /** Increasing per store, in insertion order. */
+  readonly seq: number;
+}
+
+export interface AlertEventQuery {
+  readonly sinceMs?: number;
+  readonly limit?: number;
 }

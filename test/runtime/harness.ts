@@ -23,6 +23,8 @@ export function loadTestWorkflow(yaml: string, files: Record<string, string> = {
 
 export interface Harness {
   dir: string;
+  /** The store URL, for CLI commands that open their own connection (`--db`). */
+  url: string;
   store: Store;
   runtime(models: ModelClient, extra?: Partial<RuntimeDeps>): Runtime;
   /** A second connection to the same database, as another process would have. */
@@ -63,6 +65,7 @@ async function harnessAt(url: string, dir: string): Promise<Harness> {
   stores.push(store);
   return {
     dir,
+    url,
     store,
     runtime: (models, extra = {}) =>
       new Runtime({

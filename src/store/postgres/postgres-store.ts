@@ -5,11 +5,14 @@
  */
 import type pg from "pg";
 import type {
+  AlertEventQuery,
+  AlertEventRecord,
   AppendOptions,
   AppendResult,
   DocumentVersionRecord,
   JournalEntry,
   ListRunsQuery,
+  NewAlertEvent,
   NewRun,
   OrphanBlobReport,
   ReserveResult,
@@ -30,6 +33,7 @@ import { ORPHAN_BLOB_GRACE_MS } from "../blob-hash.js";
 import { DEFAULT_MAX_EVENT_BYTES } from "../event-codec.js";
 import type { Migration } from "../migrations/index.js";
 import { DEFAULT_MAX_WAIT_MS } from "../work-signal.js";
+import { PostgresAlerts } from "./alerts.js";
 import { PostgresClaims } from "./claims.js";
 import {
   createPool,
@@ -80,6 +84,7 @@ class PostgresStore implements Store {
   private readonly claims: PostgresClaims;
   private readonly content: PostgresContent;
   private readonly spend: PostgresSpend;
+  private readonly alerts: PostgresAlerts;
   private readonly listener: PostgresListener;
   private closing: Promise<void> | undefined;
 
@@ -97,6 +102,7 @@ class PostgresStore implements Store {
     this.claims = new PostgresClaims(pool, pgTarget.channel, now);
     this.content = new PostgresContent(pool, pgTarget, now);
     this.spend = new PostgresSpend(pool, now);
+    this.alerts = new PostgresAlerts(pool);
     this.listener = new PostgresListener(pgTarget, connectTimeoutMs);
   }
 
@@ -169,6 +175,12 @@ class PostgresStore implements Store {
       const dueInMs = await this.claims.dueInMs();
       return await this.listener.signal.wait(signal, dueInMs, maxWaitMs);
     });
+  }
+  appendAlertEvents(events: readonly NewAlertEvent[]): Promise<void> {
+    return this.run(() => this.alerts.append(events));
+  }
+  listAlertEvents(query?: AlertEventQuery): Promise<AlertEventRecord[]> {
+    return this.run(() => this.alerts.list(query));
   }
   listWaitingRuns(limit = 100): Promise<WaitingRun[]> {
     return this.run(() => this.runs.listWaiting(limit));

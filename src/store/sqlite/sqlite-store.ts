@@ -4,11 +4,14 @@
  * and returns a settled promise (no thread hops on the hot path). Driver errors become store errors.
  */
 import type {
+  AlertEventQuery,
+  AlertEventRecord,
   AppendOptions,
   AppendResult,
   DocumentVersionRecord,
   JournalEntry,
   ListRunsQuery,
+  NewAlertEvent,
   NewRun,
   OrphanBlobReport,
   ReserveResult,
@@ -29,6 +32,7 @@ import { ORPHAN_BLOB_GRACE_MS } from "../blob-hash.js";
 import { DEFAULT_MAX_EVENT_BYTES } from "../event-codec.js";
 import type { Migration } from "../migrations/index.js";
 import { DEFAULT_MAX_WAIT_MS } from "../work-signal.js";
+import { SqliteAlerts } from "./alerts.js";
 import { SqliteClaims } from "./claims.js";
 import {
   DEFAULT_BUSY_TIMEOUT_MS,
@@ -75,6 +79,7 @@ class SqliteStore implements Store {
   private readonly content: SqliteContent;
   private readonly group: SqliteGroupCommit;
   private readonly spend: SqliteSpend;
+  private readonly alerts: SqliteAlerts;
   private closed = false;
 
   constructor(
@@ -94,6 +99,7 @@ class SqliteStore implements Store {
     this.content = new SqliteContent(db, target, now);
     this.group = new SqliteGroupCommit(db, (error) => mapSqliteError(error, target, busyTimeoutMs));
     this.spend = new SqliteSpend(db, now);
+    this.alerts = new SqliteAlerts(db);
   }
 
   /** A hot-path write: committed together with the other writes of this turn (group-commit.ts). */
@@ -166,6 +172,12 @@ class SqliteStore implements Store {
   async waitForWork(signal?: AbortSignal, maxWaitMs = DEFAULT_MAX_WAIT_MS): Promise<WakeReason> {
     const dueInMs = await this.run(() => this.claims.dueInMs());
     return await this.notifier.signal.wait(signal, dueInMs, maxWaitMs);
+  }
+  appendAlertEvents(events: readonly NewAlertEvent[]): Promise<void> {
+    return this.run(() => this.alerts.append(events));
+  }
+  listAlertEvents(query?: AlertEventQuery): Promise<AlertEventRecord[]> {
+    return this.run(() => this.alerts.list(query));
   }
   listWaitingRuns(limit = 100): Promise<WaitingRun[]> {
     return this.run(() => this.runs.listWaiting(limit));

@@ -7,6 +7,7 @@
  */
 import { afterEach, beforeEach, describe, it } from "vitest";
 import type { Store } from "../../spec/index.js";
+import { describeAlertCases } from "./cases/alerts.js";
 import { describeClaimCases } from "./cases/claims.js";
 import { describeContentCases } from "./cases/content.js";
 import { describeJournalCases } from "./cases/journal.js";
@@ -78,5 +79,6 @@ export function describeStoreContract(
     describeClaimCases(test, context);
     describeLifecycleCases(test, context);
     describeSpendCases(test, context);
+    describeAlertCases(test, context);
   });
 }
