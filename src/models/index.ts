@@ -6,3 +6,4 @@ export * from "./client/index.js";
 export * from "./cost.js";
 export { createDryRunModelClient, dryRunModel } from "./dry-run/dry-run-client.js";
 export { exampleFromSchema } from "./dry-run/example-from-schema.js";
+export * from "./routing/index.js";
