@@ -2,12 +2,13 @@
  * Every migration, in order. Append new ones here; `LATEST_SCHEMA_VERSION` follows automatically.
  */
 import { initial } from "./0001-initial.js";
+import { learning } from "./0003-learning.js";
 import type { Migration } from "./migration.js";
 
 export type { Migration } from "./migration.js";
 export { SCHEMA_MIGRATIONS_DDL } from "./migration.js";
 
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, learning];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 

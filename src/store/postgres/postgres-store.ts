@@ -8,10 +8,13 @@ import type {
   AppendOptions,
   AppendResult,
   DocumentVersionRecord,
+  FeedbackRecord,
   JournalEntry,
   ListRunsQuery,
   NewRun,
   OrphanBlobReport,
+  QualityObservation,
+  QualityQuery,
   RunEvent,
   RunPage,
   RunRecord,
@@ -36,6 +39,7 @@ import {
 } from "./connection.js";
 import { PostgresContent } from "./content.js";
 import { PostgresJournal } from "./journal.js";
+import { PostgresLearning } from "./learning.js";
 import { migratePostgres } from "./migrate.js";
 import { PostgresListener } from "./notify.js";
 import { PostgresRuns } from "./runs.js";
@@ -73,6 +77,7 @@ class PostgresStore implements Store {
   private readonly runs: PostgresRuns;
   private readonly claims: PostgresClaims;
   private readonly content: PostgresContent;
+  private readonly learning: PostgresLearning;
   private readonly listener: PostgresListener;
   private closing: Promise<void> | undefined;
 
@@ -89,6 +94,7 @@ class PostgresStore implements Store {
     this.runs = new PostgresRuns(pool, pgTarget.channel, now);
     this.claims = new PostgresClaims(pool, pgTarget.channel, now);
     this.content = new PostgresContent(pool, pgTarget, now);
+    this.learning = new PostgresLearning(pool);
     this.listener = new PostgresListener(pgTarget, connectTimeoutMs);
   }
 
@@ -171,6 +177,18 @@ class PostgresStore implements Store {
   deleteOrphanBlobs(olderThan?: Date): Promise<OrphanBlobReport> {
     const cutoffMs = olderThan?.getTime() ?? this.now() - ORPHAN_BLOB_GRACE_MS;
     return this.run(() => this.content.deleteOrphanBlobs(cutoffMs));
+  }
+  recordQualityObservations(observations: readonly QualityObservation[]): Promise<number> {
+    return this.run(() => this.learning.record(observations));
+  }
+  listQualityObservations(query?: QualityQuery): Promise<QualityObservation[]> {
+    return this.run(() => this.learning.list(query));
+  }
+  recordFeedback(feedback: FeedbackRecord): Promise<void> {
+    return this.run(() => this.learning.recordFeedback(feedback));
+  }
+  listFeedback(runId: string, stepId?: string): Promise<FeedbackRecord[]> {
+    return this.run(() => this.learning.listFeedback(runId, stepId));
   }
   close(): Promise<void> {
     this.closing ??= (async () => {

@@ -7,10 +7,13 @@ import type {
   AppendOptions,
   AppendResult,
   DocumentVersionRecord,
+  FeedbackRecord,
   JournalEntry,
   ListRunsQuery,
   NewRun,
   OrphanBlobReport,
+  QualityObservation,
+  QualityQuery,
   RunEvent,
   RunPage,
   RunRecord,
@@ -34,6 +37,7 @@ import {
 } from "./connection.js";
 import { SqliteContent } from "./content.js";
 import { SqliteJournal } from "./journal.js";
+import { SqliteLearning } from "./learning.js";
 import { migrateSqlite } from "./migrate.js";
 import { type SqliteNotifier, sqliteNotifier } from "./notify.js";
 import { SqliteRuns } from "./runs.js";
@@ -66,6 +70,7 @@ class SqliteStore implements Store {
   private readonly runs: SqliteRuns;
   private readonly claims: SqliteClaims;
   private readonly content: SqliteContent;
+  private readonly learning: SqliteLearning;
   private closed = false;
 
   constructor(
@@ -83,6 +88,7 @@ class SqliteStore implements Store {
     this.runs = new SqliteRuns(db, now, notify);
     this.claims = new SqliteClaims(db, now, notify);
     this.content = new SqliteContent(db, target, now);
+    this.learning = new SqliteLearning(db);
   }
 
   /** Runs synchronous driver work, settling the promise with the result or a store error. */
@@ -160,6 +166,18 @@ class SqliteStore implements Store {
     return this.run(() =>
       this.content.deleteOrphanBlobs(olderThan?.getTime() ?? this.now() - ORPHAN_BLOB_GRACE_MS),
     );
+  }
+  recordQualityObservations(observations: readonly QualityObservation[]): Promise<number> {
+    return this.run(() => this.learning.record(observations));
+  }
+  listQualityObservations(query?: QualityQuery): Promise<QualityObservation[]> {
+    return this.run(() => this.learning.list(query));
+  }
+  recordFeedback(feedback: FeedbackRecord): Promise<void> {
+    return this.run(() => this.learning.recordFeedback(feedback));
+  }
+  listFeedback(runId: string, stepId?: string): Promise<FeedbackRecord[]> {
+    return this.run(() => this.learning.listFeedback(runId, stepId));
   }
   async close(): Promise<void> {
     if (this.closed) return;

@@ -10,6 +10,7 @@ import type { Store } from "../../spec/index.js";
 import { describeClaimCases } from "./cases/claims.js";
 import { describeContentCases } from "./cases/content.js";
 import { describeJournalCases } from "./cases/journal.js";
+import { describeLearningCases } from "./cases/learning.js";
 import { describeLifecycleCases } from "./cases/lifecycle.js";
 import { describeRunCases } from "./cases/runs.js";
 import type {
@@ -76,5 +77,6 @@ export function describeStoreContract(
     describeContentCases(test, context);
     describeClaimCases(test, context);
     describeLifecycleCases(test, context);
+    describeLearningCases(test, context);
   });
 }
