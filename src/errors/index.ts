@@ -1,4 +1,5 @@
 /** The error hierarchy: small classes whose fields drive behaviour (isRetryable, reason). */
 
 export * from "./model-errors.js";
+export * from "./routing-error.js";
 export * from "./store-errors.js";

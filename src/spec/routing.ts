@@ -5,6 +5,7 @@
  */
 import type { RouteCandidateRecord, RouteRejectionRecord } from "./events.js";
 import type { Step, Workflow } from "./workflow.js";
+import type { Routing } from "./workflow-file.js";
 
 /** What a step execution asks the router. */
 export interface RouteRequest {
@@ -21,6 +22,8 @@ export interface RouteRequest {
   readonly needsJson: boolean;
   /** The content is sensitive: only local models qualify; none means the step fails closed. */
   readonly sensitive: boolean;
+  /** Hints for this call instead of the step's `routing:` (a gate's judge routes as `review`). */
+  readonly hints?: Routing;
 }
 
 /** The router's answer, as it is journaled. */

@@ -68,7 +68,7 @@ export function createStepRouter(options: StepRouterOptions): StepRouter {
   );
   return async (request: RouteRequest): Promise<RouteDecision> => {
     const step = request.step;
-    const hints = ("routing" in step ? step.routing : undefined) ?? {};
+    const hints = request.hints ?? ("routing" in step ? step.routing : undefined) ?? {};
     const taskType = hints.task ?? "general";
     const observations =
       request.explicit.length === 0 && options.quality
