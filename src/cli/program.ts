@@ -5,11 +5,14 @@
 import { Command, CommanderError } from "commander";
 import { registerControl } from "./commands/control.js";
 import { registerDocs } from "./commands/docs.js";
+import { registerExplain } from "./commands/explain.js";
+import { registerFeedback } from "./commands/feedback.js";
 import { registerInit } from "./commands/init.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerRun } from "./commands/run.js";
 import { registerRuns } from "./commands/runs.js";
+import { registerStats } from "./commands/stats.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerWorker } from "./commands/worker.js";
 import { CliError, exitCodes } from "./errors.js";
@@ -33,6 +36,9 @@ export function buildProgram(io: Io): Command {
   registerDocs(program, io);
   registerWorker(program, io);
   registerReplay(program, io);
+  registerExplain(program, io);
+  registerFeedback(program, io);
+  registerStats(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,6 +1,11 @@
 /** The model layer: catalog and prices, exact cost, the dry-run stub, and provider clients. */
 
-export { noProviderMessage, providersAvailable, providerUsable } from "./availability.js";
+export {
+  noProviderMessage,
+  providersAvailable,
+  providerUnavailableReason,
+  providerUsable,
+} from "./availability.js";
 export * from "./catalog/index.js";
 export * from "./client/index.js";
 export * from "./cost.js";
