@@ -5,8 +5,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { builtinCatalog, createStepRouter } from "../../src/models/index.js";
-import { Runtime } from "../../src/runtime/index.js";
+import { Runtime, replayRun } from "../../src/runtime/index.js";
 import type { RouteDecisionEvent, RunEvent, StepRouter } from "../../src/spec/index.js";
+import { builtinExecutors } from "../../src/steps/index.js";
+import { openStore } from "../../src/store/index.js";
 import { scriptedModels } from "../../src/testing/index.js";
 import { type Harness, jsonSchema, loadTestWorkflow, storeEngines } from "./harness.js";
 
@@ -163,5 +165,46 @@ ${routedWrite}`;
       /sensitive.*no local model qualifies.*Fix:/,
     );
     expect(decisionsOf(await h.store.readEvents(run.id))[0]).toMatchObject({ source: "unroutable" });
+  });
+
+  it("replays a routed run identically: the recorded decisions, not a new routing, pick the models", async () => {
+    const models = scriptedModels((r) =>
+      r.schemaName === "verdict"
+        ? JSON.stringify({ scores: { accuracy: 0.7 }, findings: [] })
+        : '{"body":"x"}',
+    );
+    const run = await h
+      .runtime(models, { router })
+      .start(loadTestWorkflow(workflow(routedWrite), files), { topic: "tea" });
+    expect(await h.runtime(models, { router }).drive(run.id)).toBe("succeeded");
+    const scratch = await openStore("sqlite::memory:");
+    try {
+      const report = await replayRun(h.store, run.id, scratch, {
+        executors: builtinExecutors,
+        now: Date.now,
+      });
+      expect(report).toMatchObject({ identical: true, unrecordedCalls: 0, callsAnsweredFromJournal: 2 });
+    } finally {
+      await scratch.close();
+    }
+  });
+
+  it("without a router, explicit models pass through and are still recorded as explicit", async () => {
+    const models = scriptedModels((r) =>
+      r.schemaName === "verdict" ? JSON.stringify({ scores: { accuracy: 1 }, findings: [] }) : '{"body":"x"}',
+    );
+    const named = routedWrite.replace(
+      "    routing:",
+      "    models: [openai/gpt-4o-mini, groq/llama-3.1-8b-instant]\n    routing:",
+    );
+    const runtime = h.runtime(models);
+    const run = await runtime.start(loadTestWorkflow(workflow(named), files), { topic: "tea" });
+    expect(await runtime.drive(run.id)).toBe("succeeded");
+    const [write] = decisionsOf(await h.store.readEvents(run.id));
+    expect(write).toMatchObject({
+      source: "explicit",
+      models: ["openai/gpt-4o-mini", "groq/llama-3.1-8b-instant"],
+    });
+    expect(models.calls[0]!.models).toEqual(["openai/gpt-4o-mini", "groq/llama-3.1-8b-instant"]);
   });
 });
