@@ -40,3 +40,13 @@ export { ConfigFile, stepKinds, WorkflowFile } from "./spec/index.js";
 export { builtinExecutors, type StepContext, type StepExecutor, type StepOutcome } from "./steps/index.js";
 // Storage.
 export { DEFAULT_STORE_URL, openStore } from "./store/index.js";
+// Routing: the pure router, its step adapter and the health view a model client may provide.
+export {
+  allHealthy,
+  createStepRouter,
+  type HealthView,
+  type ModelHealth,
+  type RouteInput,
+  route,
+  type StepRouterOptions,
+} from "./models/index.js";
