@@ -80,7 +80,8 @@ export function createStepRouter(options: StepRouterOptions): StepRouter {
       hints,
       needsJson: request.needsJson,
       sensitive: request.sensitive,
-      models: routableModels(options.catalog, options.providerUnavailable),
+      // Explicit models are used as named: no need to list the catalog.
+      models: request.explicit.length > 0 ? [] : routableModels(options.catalog, options.providerUnavailable),
       health,
       learned: learnQuality(observations, {
         nowMs: options.now(),
