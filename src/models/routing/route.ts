@@ -60,7 +60,11 @@ export function route(input: RouteInput): RouteDecision {
   const hostedPrices = input.models.flatMap((m) =>
     !m.local && m.priceUsdPerMTok !== undefined ? [m.priceUsdPerMTok] : [],
   );
-  const scored = qualified.map((model) => scoreModel(model, input, policy, complexity, prices, hostedPrices));
+  const allRange = logRange(prices);
+  const hostedRange = logRange(hostedPrices);
+  const scored = qualified.map((model) =>
+    scoreModel(model, input, policy, complexity, allRange, hostedRange),
+  );
   scored.sort((a, b) => b.score - a.score || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
   const maxModels = input.maxModels ?? defaultMaxModels;
   return {
@@ -79,18 +83,18 @@ function scoreModel(
   input: RouteInput,
   policy: NonNullable<RouteInput["hints"]["policy"]>,
   complexity: NonNullable<RouteInput["hints"]["complexity"]>,
-  prices: readonly number[],
-  hostedPrices: readonly number[],
+  allRange: LogRange,
+  hostedRange: LogRange,
 ): Scored {
   const price = model.priceUsdPerMTok ?? 0;
-  const prior = model.local ? 0.5 : 0.5 + 0.35 * logPosition(price, hostedPrices);
+  const prior = model.local ? 0.5 : 0.5 + 0.35 * logPosition(price, hostedRange);
   const evidence = input.learned.get(model.ref);
   const posterior = withPrior(evidence, prior);
   const mean = posteriorMean(posterior);
   const quality = explores(policy) ? thompsonSample(posterior, input.random) : mean;
   const health = input.health.health(model.ref);
   const latencyMs = health?.latencyMsP50 ?? model.typicalLatencyMs;
-  const facts = { quality, cheapness: 1 - logPosition(price, prices), priceUsdPerMTok: price, latencyMs };
+  const facts = { quality, cheapness: 1 - logPosition(price, allRange), priceUsdPerMTok: price, latencyMs };
   const byPolicy = scoreByPolicy(policy, facts, complexity);
   const errorRate = health?.errorRate ?? 0;
   const healthFactor = (1 - errorRate) * (health?.breaker === "half-open" ? 0.5 : 1);
@@ -108,11 +112,19 @@ function scoreModel(
   return { ref: model.ref, score: byPolicy.score * healthFactor, reasons };
 }
 
-/** Where `price` sits between the cheapest and dearest of `pool`, 0..1 on a log scale. */
-function logPosition(price: number, pool: readonly number[]): number {
-  if (pool.length === 0) return 0;
-  const low = Math.log1p(Math.min(...pool));
-  const high = Math.log1p(Math.max(...pool));
+/** The cheapest and dearest price of a pool, on the log scale (`log1p`). */
+interface LogRange {
+  readonly low: number;
+  readonly high: number;
+}
+
+function logRange(pool: readonly number[]): LogRange {
+  if (pool.length === 0) return { low: 0, high: 0 };
+  return { low: Math.log1p(Math.min(...pool)), high: Math.log1p(Math.max(...pool)) };
+}
+
+/** Where `price` sits between the cheapest and dearest of a pool, 0..1 on a log scale. */
+function logPosition(price: number, { low, high }: LogRange): number {
   return high === low ? 0 : Math.min(1, Math.max(0, (Math.log1p(price) - low) / (high - low)));
 }
 
