@@ -16,13 +16,20 @@ export {
   memoryFileSystem,
   nodeFileSystem,
 } from "./definition/index.js";
-// Models.
+// Models, and routing: the pure router, its step adapter and the health view a model client may provide.
 export {
+  allHealthy,
   builtinCatalog,
   createDryRunModelClient,
   createModelClient,
+  createStepRouter,
+  type HealthView,
+  type ModelHealth,
   mergeCatalog,
   type QuorumCatalog,
+  type RouteInput,
+  route,
+  type StepRouterOptions,
 } from "./models/index.js";
 // Planning.
 export { plan, renderPlanMermaid, renderPlanText } from "./planner/index.js";
@@ -40,13 +47,3 @@ export { ConfigFile, stepKinds, WorkflowFile } from "./spec/index.js";
 export { builtinExecutors, type StepContext, type StepExecutor, type StepOutcome } from "./steps/index.js";
 // Storage.
 export { DEFAULT_STORE_URL, openStore } from "./store/index.js";
-// Routing: the pure router, its step adapter and the health view a model client may provide.
-export {
-  allHealthy,
-  createStepRouter,
-  type HealthView,
-  type ModelHealth,
-  type RouteInput,
-  route,
-  type StepRouterOptions,
-} from "./models/index.js";
