@@ -17,13 +17,20 @@ export {
   memoryFileSystem,
   nodeFileSystem,
 } from "./definition/index.js";
-// Models.
+// Models, and routing: the pure router, its step adapter and the health view a model client may provide.
 export {
+  allHealthy,
   builtinCatalog,
   createDryRunModelClient,
   createModelClient,
+  createStepRouter,
+  type HealthView,
+  type ModelHealth,
   mergeCatalog,
   type QuorumCatalog,
+  type RouteInput,
+  route,
+  type StepRouterOptions,
 } from "./models/index.js";
 // Monitoring.
 export {

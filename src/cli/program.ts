@@ -6,6 +6,8 @@ import { Command, CommanderError } from "commander";
 import { registerControl } from "./commands/control.js";
 import { registerCosts } from "./commands/costs.js";
 import { registerDocs } from "./commands/docs.js";
+import { registerExplain } from "./commands/explain.js";
+import { registerFeedback } from "./commands/feedback.js";
 import { registerInit } from "./commands/init.js";
 import { registerMetrics } from "./commands/metrics.js";
 import { registerModels } from "./commands/models.js";
@@ -14,6 +16,7 @@ import { registerPlan } from "./commands/plan.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerRun } from "./commands/run.js";
 import { registerRuns } from "./commands/runs.js";
+import { registerStats } from "./commands/stats.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerWorker } from "./commands/worker.js";
 import { CliError, exitCodes } from "./errors.js";
@@ -41,6 +44,9 @@ export function buildProgram(io: Io): Command {
   registerCosts(program, io);
   registerMonitor(program, io);
   registerMetrics(program, io);
+  registerExplain(program, io);
+  registerFeedback(program, io);
+  registerStats(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

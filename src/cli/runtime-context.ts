@@ -4,7 +4,12 @@
  * a silent switch), and a Runtime with the built-in step executors.
  */
 import { hostname } from "node:os";
-import { createDryRunModelClient, withCostControls } from "../models/index.js";
+import {
+  createDryRunModelClient,
+  createStepRouter,
+  providerUnavailableReason,
+  withCostControls,
+} from "../models/index.js";
 import { Runtime, StepSlots } from "../runtime/index.js";
 import type { ModelClient, RunEvent, Store } from "../spec/index.js";
 import { builtinExecutors } from "../steps/index.js";
@@ -48,9 +53,23 @@ export async function openRuntime(options: RuntimeOptions): Promise<OpenRuntime>
             ...(project.config?.budgets?.daily ? { dailyBudget: project.config.budgets.daily } : {}),
           },
         );
+  // Steps without explicit models are routed over the project's catalog; learned quality comes from the store.
+  const catalog = options.project?.catalog;
+  const router = catalog
+    ? createStepRouter({
+        catalog,
+        providerUnavailable: (id) => {
+          const provider = catalog.providers[id];
+          return provider ? providerUnavailableReason(provider, process.env) : `unknown provider '${id}'`;
+        },
+        quality: store,
+        now: Date.now,
+      })
+    : undefined;
   const runtime = new Runtime({
     store,
     models,
+    ...(router ? { router } : {}),
     dryRunModels: createDryRunModelClient(),
     executors: builtinExecutors,
     slots: new StepSlots(options.maxSteps ?? 64),

@@ -146,6 +146,8 @@ export function apply(state: EngineState, event: RunEvent, graph: EngineGraph): 
     case "run-end":
       state.runStatus = event.status;
       return;
+    case "route-decision":
+      return;
     default: {
       const exhaustive: never = event;
       throw new Error(`unknown event ${JSON.stringify(exhaustive)}`);

@@ -2,4 +2,5 @@
 
 export * from "./budget-errors.js";
 export * from "./model-errors.js";
+export * from "./routing-error.js";
 export * from "./store-errors.js";

@@ -55,3 +55,8 @@ export function noProviderMessage(catalog: QuorumCatalog, env: Env, workflow?: W
     "  - or try the whole workflow without any model: quorum run <workflow> --dry-run",
   ].join("\n");
 }
+
+/** Why a provider cannot take calls now (names the key to set), or undefined: the model client's rule. */
+export function providerUnavailableReason(provider: ProviderPreset, env: Env): string | undefined {
+  return unavailableReason(provider, env);
+}

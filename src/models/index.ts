@@ -1,6 +1,11 @@
 /** The model layer: catalog and prices, exact cost, the dry-run stub, and provider clients. */
 
-export { noProviderMessage, providersAvailable, providerUsable } from "./availability.js";
+export {
+  noProviderMessage,
+  providersAvailable,
+  providerUnavailableReason,
+  providerUsable,
+} from "./availability.js";
 export * from "./budget/index.js";
 export * from "./cache/index.js";
 export * from "./catalog/index.js";
@@ -12,3 +17,4 @@ export { type CostControlOptions, withCostControls } from "./cost-controls.js";
 export { createDryRunModelClient, dryRunModel } from "./dry-run/dry-run-client.js";
 export { exampleFromSchema } from "./dry-run/example-from-schema.js";
 export * from "./local/index.js";
+export * from "./routing/index.js";

@@ -7,6 +7,7 @@ import { compileSchema, evaluateExpression, formatSchemaErrors, truthy } from ".
 import type { DocumentRef, JsonValue, RunEvent, Step } from "../spec/index.js";
 import { lookupPath } from "../steps/index.js";
 import { StepWaitingError } from "./budget-approval.js";
+import { gateObservations, recordGateObservations } from "./gate-observations.js";
 import { runData } from "./run-data.js";
 import { makeStepContext } from "./step-context.js";
 import type { RunScope } from "./types.js";
@@ -77,6 +78,8 @@ export async function executeStep(
     const err = error as Error & { isRetryable?: boolean };
     return fail({ name: err.name || "Error", message: err.message }, err.isRetryable ?? true);
   }
+  if (outcome.type === "done" || outcome.type === "remediate")
+    await recordGateObservations(scope, gateObservations(scope, step, attempt, round, outcome.output));
   switch (outcome.type) {
     case "waiting":
       return;

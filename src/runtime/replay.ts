@@ -10,6 +10,7 @@ import type {
   ModelCallEndEvent,
   ModelClient,
   ModelResponse,
+  RouteDecisionEvent,
   Store,
 } from "../spec/index.js";
 import { RunNotFoundError } from "./errors.js";
@@ -40,7 +41,10 @@ export async function replayRun(
   const pinned = await loadPinned({ store: source }, run.definitionHash);
   const calls = new Map<string, ModelCallEndEvent>();
   const responses = new Map<string, HumanInputResponseEvent>();
+  const decisions = new Map<string, RouteDecisionEvent>();
   for (const { event } of await source.readEvents(runId)) {
+    if (event.type === "route-decision" && !decisions.has(event.decisionId))
+      decisions.set(event.decisionId, event);
     if (event.type === "model-call-end") calls.set(event.callKey, event);
     if (event.type === "human-input-response" && !responses.has(event.requestId))
       responses.set(event.requestId, event);
@@ -77,6 +81,7 @@ export async function replayRun(
     dryRunModels: fromJournal,
     retryDelayMs: () => 0,
     recordedResponse: (requestId) => responses.get(requestId),
+    recordedDecision: (decisionId) => decisions.get(decisionId),
   });
   const copy = await runtime.start(pinned.workflow, run.inputs as Record<string, JsonValue>, {
     dryRun: pinned.dryRun,

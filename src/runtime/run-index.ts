@@ -7,6 +7,7 @@ import type {
   HumanInputRequestEvent,
   HumanInputResponseEvent,
   ModelCallEndEvent,
+  RouteDecisionEvent,
   RunEvent,
 } from "../spec/index.js";
 
@@ -16,6 +17,8 @@ export class RunIndex {
   readonly responses = new Map<string, HumanInputResponseEvent>();
   /** Latest version event per document. */
   readonly documents = new Map<string, DocumentVersionEvent>();
+  /** Recorded routing decisions by `decisionId`: a resumed step reuses them. */
+  readonly routeDecisions = new Map<string, RouteDecisionEvent>();
   /** Document and blob contents already read, by blob hash. */
   readonly contents = new Map<string, string>();
   /** The run's inputs (after defaults). */
@@ -34,6 +37,9 @@ export class RunIndex {
         return;
       case "document-version":
         this.documents.set(event.documentId, event);
+        return;
+      case "route-decision":
+        if (!this.routeDecisions.has(event.decisionId)) this.routeDecisions.set(event.decisionId, event);
         return;
       default:
         return;

@@ -14,6 +14,7 @@ import type {
 } from "../spec/index.js";
 import type { HumanInputResult, StepContext } from "../steps/types.js";
 import { generateWithBudgetApproval } from "./budget-approval.js";
+import { modelChooser } from "./choose-models.js";
 import { sha256, stableStringify } from "./hash.js";
 import { readDocumentText, runData } from "./run-data.js";
 import type { RunScope } from "./types.js";
@@ -45,6 +46,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
       const only = step.kind === "gate" ? undefined : step.inputs;
       return { ...(await runData(scope, step, {}, only)), ...extra } as unknown as Record<string, unknown>;
     },
+    chooseModels: modelChooser(scope, step, attempt, round),
     async callModel(request: ModelRequest): Promise<ModelResponse> {
       const callKey = sha256(stableStringify({ step: step.id, round, attempt, call: ++calls, request }));
       const recorded = index.callEnds.get(callKey);

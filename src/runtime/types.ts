@@ -2,8 +2,10 @@ import type { EngineState } from "../engine/index.js";
 import type {
   HumanInputResponseEvent,
   ModelClient,
+  RouteDecisionEvent,
   RunEvent,
   StepKind,
+  StepRouter,
   Store,
   Workflow,
 } from "../spec/index.js";
@@ -31,10 +33,14 @@ export interface RuntimeDeps {
   cancelPollMs?: number;
   /** Replay: the recorded answer to a human-input request, given at once instead of waiting. */
   recordedResponse?: (requestId: string) => HumanInputResponseEvent | undefined;
+  /** Replay: the recorded routing decision, reused instead of routing again. */
+  recordedDecision?: (decisionId: string) => RouteDecisionEvent | undefined;
   /** Steps of one run executing at once (default 16). */
   maxConcurrentSteps?: number;
   /** Steps executing at once across every run this process drives; waiters served by run priority. */
   slots?: StepSlots;
+  /** Chooses models for steps without explicit ones; absent: explicit models pass through, else the model layer picks. */
+  router?: StepRouter;
   /** Directory relative paths in `check` steps resolve against (the workflow file's). */
   baseDir?: string;
 }

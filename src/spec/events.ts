@@ -195,6 +195,47 @@ export type RunEvent =
   | DocumentVersionEvent
   | StepSkipEvent
   | RemediationEvent
-  | RunEndEvent;
+  | RunEndEvent
+  | RouteDecisionEvent;
 
 export type RunEventType = RunEvent["type"];
+
+/** One model the router ranked: its score under the policy and why (plain sentences). */
+export interface RouteCandidateRecord {
+  readonly ref: string;
+  readonly score: number;
+  readonly reasons: readonly string[];
+}
+
+/** A model the router left out, and why. */
+export interface RouteRejectionRecord {
+  readonly ref: string;
+  readonly reason: string;
+}
+
+/**
+ * Which models a step will ask, and why: recorded once before the step's first model call, and read
+ * back from the journal on resume and replay so the choice never changes under a run. `source` is
+ * `explicit` when the step (or its role) named its models, `routed` when the router ranked the catalog,
+ * `unrouted` when no router was configured (the model layer picks) and `unroutable` when nothing
+ * qualified (`error` says why; the step fails closed).
+ */
+export interface RouteDecisionEvent extends EventBase {
+  readonly type: "route-decision";
+  /** `<step>.r<round>.a<attempt>.<n>`: the n-th decision of that step execution. */
+  readonly decisionId: string;
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly round: number;
+  /** What the models are for (`document`, `judge`, `map-item`...). */
+  readonly purpose: string;
+  readonly source: "explicit" | "routed" | "unrouted" | "unroutable";
+  readonly policy?: string;
+  readonly taskType?: string;
+  readonly complexity?: string;
+  /** The models to try, in order (empty: the model layer picks). */
+  readonly models: readonly string[];
+  readonly candidates: readonly RouteCandidateRecord[];
+  readonly rejected: readonly RouteRejectionRecord[];
+  readonly error?: string;
+}

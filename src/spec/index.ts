@@ -6,6 +6,7 @@ export * from "./events.js";
 export * from "./issue.js";
 export * from "./model-client.js";
 export * from "./plan.js";
+export * from "./routing.js";
 export * from "./spend.js";
 export * from "./store.js";
 export * from "./workflow.js";

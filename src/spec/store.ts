@@ -12,6 +12,7 @@
  * - Every timestamp is epoch milliseconds from the injected clock (`StoreOptions.now`), so tests are exact.
  */
 import type { DocumentRef, HumanInputRequestEvent, JsonValue, RunEvent } from "./events.js";
+import type { FeedbackRecord, QualityObservation, QualityQuery } from "./routing.js";
 import type { SpendStore } from "./spend.js";
 
 export type RunStatus = "pending" | "running" | "waiting" | "succeeded" | "failed" | "cancelled";
@@ -223,6 +224,15 @@ export interface Store extends SpendStore {
   appendAlertEvents(events: readonly NewAlertEvent[]): Promise<void>;
   /** Alert transitions with `atMs >= sinceMs` (default all), oldest first, at most `limit` (default 1000). */
   listAlertEvents(query?: AlertEventQuery): Promise<AlertEventRecord[]>;
+  // Learning (routing): evidence of model quality per task type; it outlives the runs it came from.
+  /** Records observations; an id already stored is ignored (idempotent). Returns how many were new. */
+  recordQualityObservations(observations: readonly QualityObservation[]): Promise<number>;
+  /** Observations matching `query`, newest first. */
+  listQualityObservations(query?: QualityQuery): Promise<QualityObservation[]>;
+  /** Stores a person's rating of a step; an id already stored is ignored. Deleted with its run. */
+  recordFeedback(feedback: FeedbackRecord): Promise<void>;
+  /** Ratings of a run (optionally one step), oldest first. */
+  listFeedback(runId: string, stepId?: string): Promise<FeedbackRecord[]>;
 
   /** Schema version of the open database. */
   readonly schemaVersion: number;

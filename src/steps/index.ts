@@ -9,7 +9,14 @@ import { modelStep } from "./model/model-step.js";
 import type { StepExecutor } from "./types.js";
 
 export { lookupPath } from "./lookup.js";
-export type { HumanInputResult, LoadedDocument, StepContext, StepExecutor, StepOutcome } from "./types.js";
+export type {
+  HumanInputResult,
+  LoadedDocument,
+  ModelChoice,
+  StepContext,
+  StepExecutor,
+  StepOutcome,
+} from "./types.js";
 
 export const builtinExecutors: Partial<Record<StepKind, StepExecutor>> = {
   model: modelStep,

@@ -3,7 +3,7 @@
  * this context: every model call and human request goes through it, so the runtime can journal
  * each one and answer it from the journal after a crash instead of calling again.
  */
-import type { JsonValue, ModelRequest, ModelResponse, Step, Workflow } from "../spec/index.js";
+import type { JsonValue, ModelRequest, ModelResponse, Routing, Step, Workflow } from "../spec/index.js";
 
 export interface LoadedDocument {
   documentId: string;
@@ -15,6 +15,18 @@ export interface LoadedDocument {
 export type HumanInputResult =
   | { status: "answered"; response: JsonValue; respondedBy?: string }
   | { status: "waiting" };
+
+/** What a step tells the router about one kind of call it is about to make. */
+export interface ModelChoice {
+  /** Models the step (or its role, or a judge check) named; empty lets the router rank the catalog. */
+  readonly explicit: readonly string[];
+  /** What the models are for (`document`, `judge`, `map-item`...). */
+  readonly purpose: string;
+  readonly needsJson: boolean;
+  readonly sensitive: boolean;
+  /** Routing hints instead of the step's own. */
+  readonly hints?: Routing;
+}
 
 export interface StepContext {
   runId: string;
@@ -35,6 +47,12 @@ export interface StepContext {
    * `role`, `step`, `workflow`, `run`, `output`, plus `extra` (feedback, answers, item...).
    */
   variables(extra?: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /**
+   * Which models to ask, in order: decided by the router once per step execution and call site,
+   * journaled as a `route-decision`, and read back from the journal on resume. Throws `RoutingError`
+   * (not retryable) when nothing qualifies, e.g. sensitive content with no local model.
+   */
+  chooseModels(choice: ModelChoice): Promise<readonly string[]>;
   /** A journaled model call: answered from the journal when this exact call was already recorded. */
   callModel(request: ModelRequest): Promise<ModelResponse>;
   /** A journaled request to a person: answered, or the run waits. Idempotent per call site. */

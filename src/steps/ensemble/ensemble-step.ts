@@ -11,7 +11,7 @@
 import { renderTemplate } from "../../definition/index.js";
 import type { EnsembleStep, JsonValue } from "../../spec/index.js";
 import { lookupPath } from "../lookup.js";
-import { documentRequest } from "../model/request.js";
+import { chooseDocumentModels, documentRequest } from "../model/request.js";
 import { askValid } from "../model/valid-answers.js";
 import type { StepContext, StepExecutor, StepOutcome } from "../types.js";
 import { type Candidate, type Combined, firstValid, vote } from "./combine.js";
@@ -27,14 +27,16 @@ export const ensembleStep: StepExecutor = {
     const variables = await context.variables({ feedback: context.feedback.join("\n\n"), answers: "" });
     const task = renderTemplate(step.prompt.text, (path) => lookupPath(variables, path));
 
-    const slots = step.models.map((model) => ({
+    // Named members are kept as named (minus hosted ones for sensitive content); with none, the router's picks.
+    const memberModels = await chooseDocumentModels(context, schema, "ensemble-members");
+    const slots = memberModels.map((model) => ({
       request: documentRequest(context, task, [model], schema, outputId),
       schema,
     }));
     const results = await askValid(context, slots, { concurrency: slots.length });
     const candidates: Candidate[] = [];
     const members = results.map((result, member): Record<string, JsonValue> => {
-      const listed = step.models[member]!;
+      const listed = memberModels[member]!;
       if (!result) return { model: listed, ok: false };
       if (!result.ok)
         return { model: listed, ok: false, repairs: result.repairs, error: result.error.message };
@@ -52,7 +54,7 @@ export const ensembleStep: StepExecutor = {
     if (candidates.length < minSuccesses)
       return failed(
         "EnsembleFailed",
-        `ensemble '${step.id}': ${candidates.length} of ${step.models.length} members gave a valid document, ${minSuccesses} needed; ${members
+        `ensemble '${step.id}': ${candidates.length} of ${memberModels.length} members gave a valid document, ${minSuccesses} needed; ${members
           .filter((m) => !m.ok)
           .map((m) => `${m.model}: ${"error" in m ? m.error : "not started"}`)
           .join("; ")}`,

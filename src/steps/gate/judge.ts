@@ -48,7 +48,22 @@ export async function judge(
     "List concrete, actionable findings for anything that lowers a score.",
     ...documents.map((d) => `--- ${d.id} ---\n${d.content}`),
   ].join("\n\n");
-  const response = await context.callModel({ models: check.models, prompt, schema, schemaName: "verdict" });
+  // A judge routes as a review task; the content it reads may be sensitive, so privacy carries over.
+  const sensitive = documents.some((d) => context.workflow.documents[d.id]?.sensitive === true);
+  const models = await context.chooseModels({
+    explicit: check.models,
+    purpose: "judge",
+    needsJson: true,
+    sensitive,
+    hints: { task: "review" },
+  });
+  const response = await context.callModel({
+    models,
+    prompt,
+    schema,
+    schemaName: "verdict",
+    ...(sensitive ? { sensitive: true } : {}),
+  });
   if (response.dryRun)
     // A dry run exercises the path, not the judgement: every dimension passes and says why.
     return {

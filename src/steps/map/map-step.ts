@@ -16,7 +16,7 @@
 import { renderTemplate } from "../../definition/index.js";
 import type { JsonValue } from "../../spec/index.js";
 import { lookupPath } from "../lookup.js";
-import { documentRequest } from "../model/request.js";
+import { chooseDocumentModels, documentRequest } from "../model/request.js";
 import { askValid } from "../model/valid-answers.js";
 import type { StepContext, StepExecutor, StepOutcome } from "../types.js";
 import { assemble, type ItemResult, mapShape } from "./map-shape.js";
@@ -37,12 +37,13 @@ export const mapStep: StepExecutor = {
     if (typeof items === "string") return failed("MapOverNonArray", `map '${step.id}': ${items}`, false);
 
     const itemSchema = shape.kind === "text" ? undefined : shape.itemSchema;
+    const itemModels = await chooseDocumentModels(context, itemSchema, "map-item");
     const template = step.prompt.text;
     const slots = items.map((item, index) => {
       const data = { ...base, item, index };
       const prompt = renderTemplate(template, (path) => lookupPath(data, path));
       return {
-        request: documentRequest(context, prompt, step.models, itemSchema, `${outputId}-item`),
+        request: documentRequest(context, prompt, itemModels, itemSchema, `${outputId}-item`),
         schema: itemSchema,
       };
     });

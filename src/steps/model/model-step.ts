@@ -8,7 +8,7 @@ import { renderTemplate } from "../../definition/index.js";
 import type { ModelRequest } from "../../spec/index.js";
 import { lookupPath } from "../lookup.js";
 import type { StepContext, StepExecutor, StepOutcome } from "../types.js";
-import { repairRequest } from "./request.js";
+import { chooseDocumentModels, isSensitive, repairRequest } from "./request.js";
 import { checkDocument, extractJson } from "./structured.js";
 
 /** Re-asks after the first answer when the document does not validate. */
@@ -31,6 +31,7 @@ export const modelStep: StepExecutor = {
     const role = "role" in step && step.role ? context.workflow.roles[step.role] : undefined;
     const ask = step.kind === "model" ? step.ask : undefined;
 
+    const models = await chooseDocumentModels(context, schema);
     const answers: string[] = [];
     for (let round = 0; ; round++) {
       const variables = await context.variables({
@@ -40,15 +41,13 @@ export const modelStep: StepExecutor = {
       const prompt = renderTemplate(step.prompt.text, (path) => lookupPath(variables, path));
       const canAsk = ask !== undefined && round < ask.maxRounds;
       const request: ModelRequest = {
-        models: "models" in step ? step.models : [],
+        models,
         ...(role?.instructions ? { system: role.instructions } : {}),
         prompt: canAsk ? `${prompt}\n\n${askInstruction}` : prompt,
         ...(schema
           ? { schema: canAsk ? { anyOf: [schema, clarificationSchema] } : schema, schemaName: outputId }
           : {}),
-        ...(documentType?.sensitive || ("routing" in step && step.routing?.privacy === "sensitive")
-          ? { sensitive: true }
-          : {}),
+        ...(isSensitive(context) ? { sensitive: true } : {}),
       };
       const result = await generateValid(context, request, schema, canAsk);
       if (result.type !== "questions") return result;

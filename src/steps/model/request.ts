@@ -18,16 +18,35 @@ export function documentRequest(
 ): ModelRequest {
   const step = context.step;
   const role = "role" in step && step.role ? context.workflow.roles[step.role] : undefined;
-  const documentType = step.outputs[0] ? context.workflow.documents[step.outputs[0]] : undefined;
   return {
     models,
     ...(role?.instructions ? { system: role.instructions } : {}),
     prompt,
     ...(schema ? { schema, schemaName } : {}),
-    ...(documentType?.sensitive || ("routing" in step && step.routing?.privacy === "sensitive")
-      ? { sensitive: true }
-      : {}),
+    ...(isSensitive(context) ? { sensitive: true } : {}),
   };
+}
+
+/** The step's content must stay local: its output document is sensitive, or its routing says so. */
+export function isSensitive(context: StepContext): boolean {
+  const step = context.step;
+  const documentType = step.outputs[0] ? context.workflow.documents[step.outputs[0]] : undefined;
+  return documentType?.sensitive === true || ("routing" in step && step.routing?.privacy === "sensitive");
+}
+
+/** Asks the router which models this step's documents come from (journaled, once per call site). */
+export function chooseDocumentModels(
+  context: StepContext,
+  schema: Record<string, unknown> | undefined,
+  purpose = "document",
+): Promise<readonly string[]> {
+  const step = context.step;
+  return context.chooseModels({
+    explicit: "models" in step ? step.models : [],
+    purpose,
+    needsJson: schema !== undefined,
+    sensitive: isSensitive(context),
+  });
 }
 
 /** The same request again, told why its previous answer was rejected (at most 10 errors). */

@@ -10,11 +10,14 @@ import type {
   AppendOptions,
   AppendResult,
   DocumentVersionRecord,
+  FeedbackRecord,
   JournalEntry,
   ListRunsQuery,
   NewAlertEvent,
   NewRun,
   OrphanBlobReport,
+  QualityObservation,
+  QualityQuery,
   ReserveResult,
   RunEvent,
   RunPage,
@@ -45,6 +48,7 @@ import {
 } from "./connection.js";
 import { PostgresContent } from "./content.js";
 import { PostgresJournal } from "./journal.js";
+import { PostgresLearning } from "./learning.js";
 import { migratePostgres } from "./migrate.js";
 import { PostgresListener } from "./notify.js";
 import { PostgresRuns } from "./runs.js";
@@ -85,6 +89,7 @@ class PostgresStore implements Store {
   private readonly content: PostgresContent;
   private readonly spend: PostgresSpend;
   private readonly alerts: PostgresAlerts;
+  private readonly learning: PostgresLearning;
   private readonly listener: PostgresListener;
   private closing: Promise<void> | undefined;
 
@@ -103,6 +108,7 @@ class PostgresStore implements Store {
     this.content = new PostgresContent(pool, pgTarget, now);
     this.spend = new PostgresSpend(pool, now);
     this.alerts = new PostgresAlerts(pool);
+    this.learning = new PostgresLearning(pool);
     this.listener = new PostgresListener(pgTarget, connectTimeoutMs);
   }
 
@@ -206,6 +212,18 @@ class PostgresStore implements Store {
   deleteOrphanBlobs(olderThan?: Date): Promise<OrphanBlobReport> {
     const cutoffMs = olderThan?.getTime() ?? this.now() - ORPHAN_BLOB_GRACE_MS;
     return this.run(() => this.content.deleteOrphanBlobs(cutoffMs));
+  }
+  recordQualityObservations(observations: readonly QualityObservation[]): Promise<number> {
+    return this.run(() => this.learning.record(observations));
+  }
+  listQualityObservations(query?: QualityQuery): Promise<QualityObservation[]> {
+    return this.run(() => this.learning.list(query));
+  }
+  recordFeedback(feedback: FeedbackRecord): Promise<void> {
+    return this.run(() => this.learning.recordFeedback(feedback));
+  }
+  listFeedback(runId: string, stepId?: string): Promise<FeedbackRecord[]> {
+    return this.run(() => this.learning.listFeedback(runId, stepId));
   }
   close(): Promise<void> {
     this.closing ??= (async () => {

@@ -9,11 +9,14 @@ import type {
   AppendOptions,
   AppendResult,
   DocumentVersionRecord,
+  FeedbackRecord,
   JournalEntry,
   ListRunsQuery,
   NewAlertEvent,
   NewRun,
   OrphanBlobReport,
+  QualityObservation,
+  QualityQuery,
   ReserveResult,
   RunEvent,
   RunPage,
@@ -44,6 +47,7 @@ import {
 import { SqliteContent } from "./content.js";
 import { SqliteGroupCommit } from "./group-commit.js";
 import { SqliteJournal } from "./journal.js";
+import { SqliteLearning } from "./learning.js";
 import { migrateSqlite } from "./migrate.js";
 import { type SqliteNotifier, sqliteNotifier } from "./notify.js";
 import { SqliteRuns } from "./runs.js";
@@ -80,6 +84,7 @@ class SqliteStore implements Store {
   private readonly group: SqliteGroupCommit;
   private readonly spend: SqliteSpend;
   private readonly alerts: SqliteAlerts;
+  private readonly learning: SqliteLearning;
   private closed = false;
 
   constructor(
@@ -100,6 +105,7 @@ class SqliteStore implements Store {
     this.group = new SqliteGroupCommit(db, (error) => mapSqliteError(error, target, busyTimeoutMs));
     this.spend = new SqliteSpend(db, now);
     this.alerts = new SqliteAlerts(db);
+    this.learning = new SqliteLearning(db);
   }
 
   /** A hot-path write: committed together with the other writes of this turn (group-commit.ts). */
@@ -204,6 +210,18 @@ class SqliteStore implements Store {
     return this.run(() =>
       this.content.deleteOrphanBlobs(olderThan?.getTime() ?? this.now() - ORPHAN_BLOB_GRACE_MS),
     );
+  }
+  recordQualityObservations(observations: readonly QualityObservation[]): Promise<number> {
+    return this.run(() => this.learning.record(observations));
+  }
+  listQualityObservations(query?: QualityQuery): Promise<QualityObservation[]> {
+    return this.run(() => this.learning.list(query));
+  }
+  recordFeedback(feedback: FeedbackRecord): Promise<void> {
+    return this.run(() => this.learning.recordFeedback(feedback));
+  }
+  listFeedback(runId: string, stepId?: string): Promise<FeedbackRecord[]> {
+    return this.run(() => this.learning.listFeedback(runId, stepId));
   }
   async close(): Promise<void> {
     if (this.closed) return;

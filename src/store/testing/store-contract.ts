@@ -11,6 +11,7 @@ import { describeAlertCases } from "./cases/alerts.js";
 import { describeClaimCases } from "./cases/claims.js";
 import { describeContentCases } from "./cases/content.js";
 import { describeJournalCases } from "./cases/journal.js";
+import { describeLearningCases } from "./cases/learning.js";
 import { describeLifecycleCases } from "./cases/lifecycle.js";
 import { describeRunCases } from "./cases/runs.js";
 import { describeSpendCases } from "./cases/spend.js";
@@ -80,5 +81,6 @@ export function describeStoreContract(
     describeLifecycleCases(test, context);
     describeSpendCases(test, context);
     describeAlertCases(test, context);
+    describeLearningCases(test, context);
   });
 }

@@ -1,0 +1,90 @@
+/**
+ * The journaled routing decision behind `StepContext.chooseModels`. Decided once per (step, round,
+ * attempt, call site) and recorded before the step's first model call; on resume or replay the
+ * recorded decision is returned instead of routing again, so the run keeps the models it chose even
+ * if prices, health or learned quality changed since.
+ */
+import { RoutingError } from "../errors/index.js";
+import type { RouteDecision, RouteDecisionEvent, Step } from "../spec/index.js";
+import type { ModelChoice } from "../steps/types.js";
+import type { RunScope } from "./types.js";
+
+export function modelChooser(
+  scope: RunScope,
+  step: Step,
+  attempt: number,
+  round: number,
+): (choice: ModelChoice) => Promise<readonly string[]> {
+  let decisions = 0;
+  return async (choice) => {
+    const decisionId = `${step.id}.r${round}.a${attempt}.${++decisions}`;
+    const recorded = scope.index.routeDecisions.get(decisionId);
+    const replayed = recorded ? undefined : scope.deps.recordedDecision?.(decisionId);
+    const decision: RouteDecision =
+      recorded ?? replayed ?? (await decide(scope, step, attempt, round, choice));
+    if (!recorded) {
+      const event: RouteDecisionEvent = {
+        type: "route-decision",
+        decisionId,
+        stepId: step.id,
+        attempt,
+        round,
+        purpose: choice.purpose,
+        ...decisionFields(decision),
+      };
+      // Queued in order: it commits before the model-call-start that follows, in the same batch.
+      scope.writer.record([event]);
+    }
+    if (decision.source === "unroutable" && !scope.dryRun)
+      throw new RoutingError(step.id, decision.error ?? "no model qualifies");
+    return decision.models;
+  };
+}
+
+async function decide(
+  scope: RunScope,
+  step: Step,
+  attempt: number,
+  round: number,
+  choice: ModelChoice,
+): Promise<RouteDecision> {
+  const router = scope.deps.router;
+  if (router)
+    return router({
+      runId: scope.runId,
+      workflow: scope.workflow,
+      step,
+      attempt,
+      round,
+      explicit: choice.explicit,
+      purpose: choice.purpose,
+      needsJson: choice.needsJson,
+      sensitive: choice.sensitive,
+      ...(choice.hints ? { hints: choice.hints } : {}),
+    });
+  const explicit = [...new Set(choice.explicit)];
+  return {
+    source: explicit.length > 0 ? "explicit" : "unrouted",
+    models: explicit,
+    candidates: explicit.map((ref, i) => ({
+      ref,
+      score: explicit.length - i,
+      reasons: [`named explicitly, position ${i + 1}`],
+    })),
+    rejected: [],
+  };
+}
+
+/** The decision's own fields (a replayed decision is an event: drop its identity, keep the choice). */
+function decisionFields(d: RouteDecision): RouteDecision {
+  return {
+    source: d.source,
+    ...(d.policy !== undefined ? { policy: d.policy } : {}),
+    ...(d.taskType !== undefined ? { taskType: d.taskType } : {}),
+    ...(d.complexity !== undefined ? { complexity: d.complexity } : {}),
+    models: d.models,
+    candidates: d.candidates,
+    rejected: d.rejected,
+    ...(d.error !== undefined ? { error: d.error } : {}),
+  };
+}
