@@ -4,7 +4,7 @@
  * The state is mutated in place for speed (no per-step copies of the whole run); it never escapes
  * the runtime that owns it.
  */
-import type { RunEvent } from "../spec/index.js";
+import type { ArbiterDecisionEvent, RunEvent } from "../spec/index.js";
 import type { EngineGraph } from "./graph.js";
 
 export type StepStatus = "pending" | "running" | "waiting" | "succeeded" | "failed" | "skipped";
@@ -28,6 +28,10 @@ export interface StepState {
   awaitingResume: boolean;
   failure?: { name: string; message: string };
   skipReason?: string;
+  /** A routed step (arbiter mode) that a decision of its arbiter has activated at least once. */
+  activated: boolean;
+  /** An arbiter between decisions: the steps of its last route, which run before it decides again. */
+  awaitingRoutes: readonly string[];
 }
 
 export interface EngineState {
@@ -37,6 +41,8 @@ export interface EngineState {
   documentVersions: Map<string, number>;
   /** Remediation rounds used per gate or approval step. */
   remediationRounds: Map<string, number>;
+  /** Every arbiter decision so far, in journal order (the context of the next decision). */
+  decisions: ArbiterDecisionEvent[];
   /** Number of events applied: the journal's next seq. */
   eventCount: number;
 }
@@ -53,12 +59,15 @@ export function initialState(graph: EngineGraph): EngineState {
       openRequests: new Set(),
       answers: [],
       awaitingResume: false,
+      activated: false,
+      awaitingRoutes: [],
     });
   return {
     runStatus: "running",
     steps,
     documentVersions: new Map(),
     remediationRounds: new Map(),
+    decisions: [],
     eventCount: 0,
   };
 }
@@ -125,11 +134,44 @@ export function apply(state: EngineState, event: RunEvent, graph: EngineGraph): 
     case "run-end":
       state.runStatus = event.status;
       return;
+    case "arbiter-decision":
+      if (step) applyDecision(state, step, event);
+      return;
     default: {
       const exhaustive: never = event;
       throw new Error(`unknown event ${JSON.stringify(exhaustive)}`);
     }
   }
+}
+
+/**
+ * An arbiter decided: the route's steps become runnable (again, in a new round, when an earlier
+ * decision already ran them), and the arbiter waits for them before it decides again. A route
+ * without steps ends the arbiter: its `step-end` follows in the same append.
+ */
+function applyDecision(state: EngineState, arbiter: StepState, event: ArbiterDecisionEvent): void {
+  state.decisions.push(event);
+  for (const id of event.steps) {
+    const s = state.steps.get(id);
+    if (!s || s === arbiter) continue;
+    if (s.activated) resetForRound(s, []);
+    s.activated = true;
+  }
+  if (event.steps.length === 0) return;
+  resetForRound(arbiter, arbiter.feedback);
+  arbiter.awaitingRoutes = [...event.steps];
+}
+
+function resetForRound(s: StepState, feedback: readonly string[]): void {
+  s.status = "pending";
+  s.round++;
+  s.attempt = 0;
+  s.retryAtMs = undefined;
+  s.failure = undefined;
+  s.skipReason = undefined;
+  s.openRequests.clear();
+  s.awaitingResume = false;
+  s.feedback = [...feedback];
 }
 
 /** Send `targets` and everything downstream of them (including the requester) to a new round. */
@@ -152,15 +194,6 @@ function applyRemediation(
   reset.add(requester);
   for (const id of reset) {
     const s = state.steps.get(id);
-    if (!s) continue;
-    s.status = "pending";
-    s.round++;
-    s.attempt = 0;
-    s.retryAtMs = undefined;
-    s.failure = undefined;
-    s.skipReason = undefined;
-    s.openRequests.clear();
-    s.awaitingResume = false;
-    s.feedback = targets.includes(id) ? [...feedback] : [];
+    if (s) resetForRound(s, targets.includes(id) ? feedback : []);
   }
 }

@@ -5,7 +5,14 @@
  * and every call already recorded in the journal is answered from it, never repeated.
  */
 import { setMaxListeners } from "node:events";
-import { apply, decide, engineGraph, inFlightSteps, initialState } from "../engine/index.js";
+import {
+  apply,
+  decide,
+  engineGraph,
+  inFlightSteps,
+  initialState,
+  type RoutingMode,
+} from "../engine/index.js";
 import { StoreConflictError } from "../errors/index.js";
 import { plan as planWorkflow } from "../planner/index.js";
 import type { RunEvent, Workflow } from "../spec/index.js";
@@ -28,7 +35,7 @@ export async function driveRun(
   // A dry run stays a dry run whoever resumes it: it never switches to real models, nor back.
   const models = pinned.dryRun ? deps.dryRunModels : deps.models;
   if (!models) throw new Error(`run ${runId} is a dry run; resume it with --dry-run`);
-  const graph = engineGraph(workflow, planWorkflow(workflow, { prices: {} }));
+  const graph = engineGraph(workflow, planWorkflow(workflow, { prices: {} }), pinned.routing ?? "arbiter");
   const state = initialState(graph);
   const index = new RunIndex();
   index.inputs = run.inputs as Record<string, unknown>;
@@ -74,6 +81,7 @@ export async function driveRun(
             deps,
             models,
             dryRun: pinned.dryRun,
+            routing: pinned.routing ?? "arbiter",
             runId,
             workflow,
             state,
@@ -224,6 +232,8 @@ async function settleAborted(
 export interface PinnedDefinition {
   workflow: Workflow;
   dryRun: boolean;
+  /** Absent: `arbiter`. Pinned so a resumed or replayed run routes the way it started. */
+  routing?: RoutingMode;
   /** The run fails when it is still going at this time (epoch ms). */
   deadlineAtMs?: number;
 }

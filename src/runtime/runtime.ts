@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
+import type { RoutingMode } from "../engine/index.js";
 import { StoreConflictError } from "../errors/index.js";
 import type { JsonValue, RunRecord, Workflow } from "../spec/index.js";
 import { RunNotFoundError, WorkflowNotRunnableError } from "./errors.js";
@@ -19,6 +20,11 @@ export interface StartOptions {
   dryRun?: boolean;
   /** The run fails if it has not finished this long after it starts. */
   deadlineMs?: number;
+  /**
+   * `static` runs every arbiter route's steps once in plan order with no arbiter model call (the
+   * seeds' orchestration flag off); `arbiter` (default) lets each arbiter choose routes at run time.
+   */
+  routing?: RoutingMode;
 }
 
 export class Runtime {
@@ -42,6 +48,7 @@ export class Runtime {
     const pinned: PinnedDefinition = {
       workflow: { ...workflow, source: { ...workflow.source, file: resolve(workflow.source.file) } },
       dryRun: options.dryRun ?? false,
+      ...(options.routing === "static" ? { routing: "static" as const } : {}),
       ...(options.deadlineMs !== undefined ? { deadlineAtMs: this.deps.now() + options.deadlineMs } : {}),
     };
     return this.deps.store.createRun({

@@ -5,7 +5,7 @@
  */
 
 import type { JsonValue, ModelRequest, ModelResponse, Step } from "../spec/index.js";
-import type { HumanInputResult, StepContext } from "../steps/types.js";
+import type { HumanInputResult, RunSnapshot, StepContext } from "../steps/types.js";
 import { sha256, stableStringify } from "./hash.js";
 import { readDocumentText, runData } from "./run-data.js";
 import type { RunScope } from "./types.js";
@@ -89,6 +89,22 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
           ]);
         throw error;
       }
+    },
+    runSnapshot(): RunSnapshot {
+      return {
+        routing: scope.routing,
+        steps: scope.workflow.steps.map((s) => {
+          const st = scope.state.steps.get(s.id)!;
+          return {
+            id: s.id,
+            kind: s.kind,
+            status: st.status,
+            round: st.round,
+            ...(st.failure ? { error: st.failure.message } : {}),
+          };
+        }),
+        decisions: [...scope.state.decisions],
+      };
     },
     async humanInput(kind, prompt): Promise<HumanInputResult> {
       const requestId = `${step.id}.r${round}.a${attempt}.${++requests}`;

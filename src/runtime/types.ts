@@ -1,4 +1,4 @@
-import type { EngineState } from "../engine/index.js";
+import type { EngineState, RoutingMode } from "../engine/index.js";
 import type {
   HumanInputResponseEvent,
   ModelClient,
@@ -45,6 +45,7 @@ export interface RunScope {
   /** The client this run calls: the real one, or the stub for a dry run. */
   models: ModelClient;
   dryRun: boolean;
+  routing: RoutingMode;
   runId: string;
   workflow: Workflow;
   state: EngineState;

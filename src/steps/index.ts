@@ -1,6 +1,7 @@
 /** Step executors, one folder per kind. Kinds without an executor are refused before a run starts. */
 import type { StepKind } from "../spec/index.js";
 import { approvalStep } from "./approval/approval-step.js";
+import { arbiterStep } from "./arbiter/arbiter-step.js";
 import { checkStep } from "./check/check-step.js";
 import { ensembleStep } from "./ensemble/ensemble-step.js";
 import { gateStep } from "./gate/gate-step.js";
@@ -9,7 +10,14 @@ import { modelStep } from "./model/model-step.js";
 import type { StepExecutor } from "./types.js";
 
 export { lookupPath } from "./lookup.js";
-export type { HumanInputResult, LoadedDocument, StepContext, StepExecutor, StepOutcome } from "./types.js";
+export type {
+  HumanInputResult,
+  LoadedDocument,
+  RunSnapshot,
+  StepContext,
+  StepExecutor,
+  StepOutcome,
+} from "./types.js";
 
 export const builtinExecutors: Partial<Record<StepKind, StepExecutor>> = {
   model: modelStep,
@@ -18,4 +26,5 @@ export const builtinExecutors: Partial<Record<StepKind, StepExecutor>> = {
   check: checkStep,
   ensemble: ensembleStep,
   map: mapStep,
+  arbiter: arbiterStep,
 };

@@ -3,7 +3,32 @@
  * this context: every model call and human request goes through it, so the runtime can journal
  * each one and answer it from the journal after a crash instead of calling again.
  */
-import type { JsonValue, ModelRequest, ModelResponse, Step, Workflow } from "../spec/index.js";
+import type {
+  ArbiterDecisionEvent,
+  JsonValue,
+  ModelRequest,
+  ModelResponse,
+  Step,
+  StepKind,
+  Workflow,
+} from "../spec/index.js";
+
+/**
+ * The run as an arbiter sees it when it decides: where every step stands and what was decided
+ * before. A snapshot of journal-derived state, so a re-executed decision sees the same thing.
+ */
+export interface RunSnapshot {
+  /** `static`: arbiters do not decide, every route's steps run once in plan order. */
+  routing: "arbiter" | "static";
+  steps: ReadonlyArray<{
+    id: string;
+    kind: StepKind;
+    status: "pending" | "running" | "waiting" | "succeeded" | "failed" | "skipped";
+    round: number;
+    error?: string;
+  }>;
+  decisions: readonly ArbiterDecisionEvent[];
+}
 
 export interface LoadedDocument {
   documentId: string;
@@ -39,6 +64,8 @@ export interface StepContext {
   callModel(request: ModelRequest): Promise<ModelResponse>;
   /** A journaled request to a person: answered, or the run waits. Idempotent per call site. */
   humanInput(kind: "clarification" | "approval", prompt: string): Promise<HumanInputResult>;
+  /** Where the run stands (steps, earlier arbiter decisions); what an arbiter decides from. */
+  runSnapshot(): RunSnapshot;
 }
 
 export type StepOutcome =
@@ -47,7 +74,21 @@ export type StepOutcome =
   | { type: "waiting" }
   /** Send `targets` (upstream steps) to a new round with `feedback`. */
   | { type: "remediate"; targets: string[]; feedback: string[]; output?: JsonValue }
-  | { type: "failed"; error: { name: string; message: string }; retryable: boolean };
+  | { type: "failed"; error: { name: string; message: string }; retryable: boolean }
+  /**
+   * An arbiter chose `route` (its `steps` run next, then the arbiter decides again; none: it is
+   * done). `valid: false` means the model's `choice` was unusable and `route` is the default.
+   */
+  | {
+      type: "decided";
+      route: string;
+      steps: string[];
+      valid: boolean;
+      choice?: string;
+      reason?: string;
+      documents: Record<string, string>;
+      model?: string;
+    };
 
 export interface StepExecutor {
   execute(context: StepContext): Promise<StepOutcome>;

@@ -48,6 +48,10 @@ export function registerRun(program: Command, io: Io): void {
     .option("--detach", "create the run and leave it to 'quorum worker'")
     .option("--priority <n>", "higher runs are claimed and scheduled first", "0")
     .option("--deadline <duration>", "fail the run if it is not finished this long after it starts (e.g. 2h)")
+    .option(
+      "--static",
+      "static pipeline: arbiter steps make no decision and every route's steps run once in plan order",
+    )
     .option("--json", "print the final summary as JSON")
     .action(
       async (
@@ -61,6 +65,7 @@ export function registerRun(program: Command, io: Io): void {
           json?: boolean;
           priority: string;
           deadline?: string;
+          static?: boolean;
         },
       ) => {
         const project = loadProject(options.config, file);
@@ -82,6 +87,7 @@ export function registerRun(program: Command, io: Io): void {
             dryRun: options.dryRun ?? false,
             priority: Number(options.priority) || 0,
             ...(options.deadline ? { deadlineMs: deadlineMs(options.deadline) } : {}),
+            ...(options.static ? { routing: "static" as const } : {}),
           });
           if (options.detach) {
             io.out(

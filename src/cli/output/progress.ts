@@ -45,6 +45,11 @@ export function progressPrinter(print: (line: string) => void, now: () => number
       case "remediation":
         print(`${pc.yellow("↺")} ${event.stepId} sends ${event.targets.join(", ")} back for another round`);
         return;
+      case "arbiter-decision":
+        print(
+          `${pc.cyan("◆")} ${event.stepId} decision ${event.decision}: ${event.route}${event.valid ? "" : pc.yellow(` (default; ${event.reason ?? "invalid answer"})`)}`,
+        );
+        return;
       case "human-input-request":
         print(
           `${pc.magenta("?")} ${event.stepId} waits for ${event.kind === "approval" ? "an approval" : "an answer"}:\n${indent(event.prompt)}`,
