@@ -53,7 +53,11 @@ export async function forkRun(
   const run = await runtime.start(
     workflow,
     { ...(source.inputs as Record<string, JsonValue>), ...inputOverrides },
-    { dryRun: pinned.dryRun, ...(pinned.routing ? { routing: pinned.routing } : {}) },
+    {
+      dryRun: pinned.dryRun,
+      ...(pinned.routing ? { routing: pinned.routing } : {}),
+      ...(pinned.children ? { children: pinned.children } : {}),
+    },
   );
   await store.appendEvents(
     run.id,

@@ -5,14 +5,7 @@
  * and every call already recorded in the journal is answered from it, never repeated.
  */
 import { setMaxListeners } from "node:events";
-import {
-  apply,
-  decide,
-  engineGraph,
-  inFlightSteps,
-  initialState,
-  type RoutingMode,
-} from "../engine/index.js";
+import { apply, decide, engineGraph, inFlightSteps, initialState } from "../engine/index.js";
 import { StoreConflictError } from "../errors/index.js";
 import { plan as planWorkflow } from "../planner/index.js";
 import type { RunEvent, Workflow } from "../spec/index.js";
@@ -20,7 +13,9 @@ import { RunBusyError, RunNotFoundError } from "./errors.js";
 import { executeStep } from "./execute-step.js";
 import { JournalWriter } from "./journal-writer.js";
 import { RunIndex } from "./run-index.js";
-import type { DriveOutcome, RuntimeDeps } from "./types.js";
+import type { DriveOutcome, PinnedDefinition, RuntimeDeps } from "./types.js";
+
+export type { PinnedDefinition } from "./types.js";
 
 export async function driveRun(
   deps: RuntimeDeps,
@@ -82,6 +77,8 @@ export async function driveRun(
             models,
             dryRun: pinned.dryRun,
             routing: pinned.routing ?? "arbiter",
+            pinned,
+            drive: driveRun,
             runId,
             workflow,
             state,
@@ -226,16 +223,6 @@ async function settleAborted(
   await Promise.allSettled(inFlight.values());
   const run = await deps.store.getRun(runId);
   return run?.status === "cancelled" ? "cancelled" : "interrupted";
-}
-
-/** What a run is pinned to: the normalized workflow (prompts and schemas inside) and run options. */
-export interface PinnedDefinition {
-  workflow: Workflow;
-  dryRun: boolean;
-  /** Absent: `arbiter`. Pinned so a resumed or replayed run routes the way it started. */
-  routing?: RoutingMode;
-  /** The run fails when it is still going at this time (epoch ms). */
-  deadlineAtMs?: number;
 }
 
 const pinnedCache = new Map<string, PinnedDefinition>();

@@ -5,9 +5,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
+import { loadWorkflow } from "../definition/index.js";
 import type { RoutingMode } from "../engine/index.js";
 import { StoreConflictError } from "../errors/index.js";
+import { builtinCatalog } from "../models/index.js";
 import type { JsonValue, RunRecord, Workflow } from "../spec/index.js";
+import { type PinnedChild, pinChildren, type WorkflowLoader } from "./children.js";
 import { RunNotFoundError, WorkflowNotRunnableError } from "./errors.js";
 import { resolveInputs } from "./inputs.js";
 import { driveRun, type PinnedDefinition } from "./run-driver.js";
@@ -25,6 +28,8 @@ export interface StartOptions {
    * seeds' orchestration flag off); `arbiter` (default) lets each arbiter choose routes at run time.
    */
   routing?: RoutingMode;
+  /** Sub-workflows already pinned (replay, fork); otherwise they are loaded from their files now. */
+  children?: Record<string, PinnedChild>;
 }
 
 export class Runtime {
@@ -45,8 +50,11 @@ export class Runtime {
     if (problems.length > 0) throw new WorkflowNotRunnableError(problems.join("\n"));
     if (options.dryRun && !this.deps.dryRunModels)
       throw new Error("a dry run needs RuntimeDeps.dryRunModels");
+    const absolute = { ...workflow, source: { ...workflow.source, file: resolve(workflow.source.file) } };
+    const children = options.children ?? pinChildren(absolute, this.deps.loadWorkflow ?? defaultLoader);
     const pinned: PinnedDefinition = {
-      workflow: { ...workflow, source: { ...workflow.source, file: resolve(workflow.source.file) } },
+      workflow: absolute,
+      ...(children ? { children } : {}),
       dryRun: options.dryRun ?? false,
       ...(options.routing === "static" ? { routing: "static" as const } : {}),
       ...(options.deadlineMs !== undefined ? { deadlineAtMs: this.deps.now() + options.deadlineMs } : {}),
@@ -139,6 +147,14 @@ export class Runtime {
     return run;
   }
 }
+
+const defaultLoader: WorkflowLoader = (file) => {
+  const loaded = loadWorkflow(file, { catalog: builtinCatalog() });
+  return {
+    ...(loaded.workflow ? { workflow: loaded.workflow } : {}),
+    problems: loaded.issues.filter((i) => i.severity === "error").map((i) => `${i.code} ${i.message}`),
+  };
+};
 
 /** Sortable, readable run ids: time first, then randomness. */
 export function newRunId(nowMs: number): string {

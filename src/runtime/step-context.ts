@@ -6,6 +6,7 @@
 
 import type { JsonValue, ModelRequest, ModelResponse, Step } from "../spec/index.js";
 import type { HumanInputResult, RunSnapshot, StepContext } from "../steps/types.js";
+import { runChild } from "./child-run.js";
 import { sha256, stableStringify } from "./hash.js";
 import { readDocumentText, runData } from "./run-data.js";
 import type { RunScope } from "./types.js";
@@ -90,6 +91,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
         throw error;
       }
     },
+    runChild: (inputs) => runChild(scope, step, attempt, round, inputs),
     runSnapshot(): RunSnapshot {
       return {
         routing: scope.routing,

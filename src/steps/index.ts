@@ -8,9 +8,11 @@ import { gateStep } from "./gate/gate-step.js";
 import { mapStep } from "./map/map-step.js";
 import { modelStep } from "./model/model-step.js";
 import type { StepExecutor } from "./types.js";
+import { workflowStep } from "./workflow/workflow-step.js";
 
 export { lookupPath } from "./lookup.js";
 export type {
+  ChildRunResult,
   HumanInputResult,
   LoadedDocument,
   RunSnapshot,
@@ -27,4 +29,5 @@ export const builtinExecutors: Partial<Record<StepKind, StepExecutor>> = {
   ensemble: ensembleStep,
   map: mapStep,
   arbiter: arbiterStep,
+  workflow: workflowStep,
 };

@@ -66,7 +66,20 @@ export interface StepContext {
   humanInput(kind: "clarification" | "approval", prompt: string): Promise<HumanInputResult>;
   /** Where the run stands (steps, earlier arbiter decisions); what an arbiter decides from. */
   runSnapshot(): RunSnapshot;
+  /**
+   * Run this step's pinned sub-workflow as a child run with `inputs` and wait until it ends. One
+   * child per step attempt: called again for the same attempt (after a crash), it resumes it.
+   */
+  runChild(inputs: Record<string, JsonValue>): Promise<ChildRunResult>;
 }
+
+/** How a child run ended; `documents` are its latest document versions, by document id. */
+export type ChildRunResult =
+  | { type: "succeeded"; runId: string; documents: Record<string, string> }
+  | { type: "failed" | "cancelled"; runId: string; reason?: string }
+  | { type: "waiting"; runId: string }
+  /** The child could not be created: its inputs do not fit the sub-workflow. */
+  | { type: "invalid"; runId: string; problems: string[] };
 
 export type StepOutcome =
   /** Contents of the documents the step produces, by document id; `model` that made them. */

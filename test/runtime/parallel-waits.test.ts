@@ -87,9 +87,9 @@ describe.each(engines)("waits in parallel branches ($name)", ({ make, skip }) =>
     expect(await second.respond(run.id, "right-ok", { decision: "approve" }, "ann")).toBe("recorded");
     expect(await second.respond(run.id, "right-ok", { decision: "reject" }, "bob")).toBe("already-answered");
     expect(await second.drive(run.id)).toBe("waiting");
-    expect((await h.store.listWaitingRuns()).flatMap((w) => w.openRequests.map((r) => r.event.stepId))).toEqual([
-      "left",
-    ]);
+    expect(
+      (await h.store.listWaitingRuns()).flatMap((w) => w.openRequests.map((r) => r.event.stepId)),
+    ).toEqual(["left"]);
 
     // A third process answers the clarification and finishes the run.
     const third = new Runtime({ ...first.deps, store: await h.reopen() });
@@ -101,6 +101,12 @@ describe.each(engines)("waits in parallel branches ($name)", ({ make, skip }) =>
     expect(merged.prompt).toBe("Merge EU and Right.");
     const events = (await h.store.readEvents(run.id)).map((e) => e.event);
     expect(events.filter((e) => e.type === "human-input-response")).toHaveLength(2);
-    expect(events).toContainEqual(expect.objectContaining({ type: "step-end", stepId: "right-ok", output: { decision: "approve", by: "ann" } }));
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: "step-end",
+        stepId: "right-ok",
+        output: { decision: "approve", by: "ann" },
+      }),
+    );
   });
 });
