@@ -73,12 +73,17 @@ export class Runtime {
     return driveRun(this.deps, runId, signal);
   }
 
-  /** Answer the open request of `stepId` (clarification or approval). Answering twice is harmless. */
+  /**
+   * Answer the open request of `stepId` (clarification or approval). Answering twice is harmless.
+   * A step with several open requests at once (a `map` whose items ask) needs `requestId`: each
+   * request is answered on its own, and a second answer to the same request changes nothing.
+   */
   async respond(
     runId: string,
     stepId: string,
     response: JsonValue,
     respondedBy?: string,
+    requestId?: string,
   ): Promise<"recorded" | "already-answered"> {
     for (let tries = 0; tries < 5; tries++) {
       const run = await this.requireRun(runId);
@@ -86,13 +91,23 @@ export class Runtime {
       const answered = new Set(
         events.flatMap((e) => (e.event.type === "human-input-response" ? [e.event.requestId] : [])),
       );
+      if (requestId !== undefined && answered.has(requestId)) return "already-answered";
       const open = events.filter(
         (e) =>
           e.event.type === "human-input-request" &&
           e.event.stepId === stepId &&
-          !answered.has(e.event.requestId),
+          !answered.has(e.event.requestId) &&
+          (requestId === undefined || e.event.requestId === requestId),
       );
+      if (open.length > 1)
+        throw new WorkflowNotRunnableError(
+          `step '${stepId}' of run ${runId} has ${open.length} open requests (${open.map((e) => (e.event as { requestId: string }).requestId).join(", ")}); answer one at a time with --request <id> (see 'quorum inbox')`,
+        );
       if (open.length === 0) {
+        if (requestId !== undefined)
+          throw new WorkflowNotRunnableError(
+            `run ${runId} has no request '${requestId}' for step '${stepId}'; see 'quorum inbox' for open requests`,
+          );
         const anyRequest = events.some(
           (e) => e.event.type === "human-input-request" && e.event.stepId === stepId,
         );

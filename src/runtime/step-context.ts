@@ -108,8 +108,8 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
         decisions: [...scope.state.decisions],
       };
     },
-    async humanInput(kind, prompt): Promise<HumanInputResult> {
-      const requestId = `${step.id}.r${round}.a${attempt}.${++requests}`;
+    async humanInput(kind, prompt, key): Promise<HumanInputResult> {
+      const requestId = `${step.id}.r${round}.a${attempt}.${key ?? ++requests}`;
       const response = index.responses.get(requestId);
       if (response)
         return {

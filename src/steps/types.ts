@@ -62,8 +62,12 @@ export interface StepContext {
   variables(extra?: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** A journaled model call: answered from the journal when this exact call was already recorded. */
   callModel(request: ModelRequest): Promise<ModelResponse>;
-  /** A journaled request to a person: answered, or the run waits. Idempotent per call site. */
-  humanInput(kind: "clarification" | "approval", prompt: string): Promise<HumanInputResult>;
+  /**
+   * A journaled request to a person: answered, or the run waits. Idempotent per call site. `key`
+   * names the request within the attempt when several may be open at once (map items), so its
+   * id does not depend on the order concurrent work reached it.
+   */
+  humanInput(kind: "clarification" | "approval", prompt: string, key?: string): Promise<HumanInputResult>;
   /** Where the run stands (steps, earlier arbiter decisions); what an arbiter decides from. */
   runSnapshot(): RunSnapshot;
   /**
