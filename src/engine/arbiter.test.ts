@@ -73,4 +73,17 @@ describe("arbiter routing", () => {
     e.feed(start("boss"), end("boss"));
     expect(e.ids()).toEqual(["start-step:do-a", "start-step:do-b"]);
   });
+
+  it("a remediation that sends the arbiter back makes its routed steps wait for a new decision", () => {
+    const e = engine();
+    e.feed(start("boss"), decided("a", 1, ["do-a"]), start("do-a"));
+    e.feed({ type: "remediation", stepId: "final", round: 1, targets: ["boss"], feedback: ["redo"] });
+    expect(e.state.steps.get("do-a")).toMatchObject({ status: "pending", activated: false });
+    expect(e.state.steps.get("boss")).toMatchObject({
+      status: "pending",
+      awaitingRoutes: [],
+      feedback: ["redo"],
+    });
+    expect(e.ids()).toEqual(["start-step:boss"]);
+  });
 });

@@ -171,6 +171,7 @@ function resetForRound(s: StepState, feedback: readonly string[]): void {
   s.skipReason = undefined;
   s.openRequests.clear();
   s.awaitingResume = false;
+  s.awaitingRoutes = [];
   s.feedback = [...feedback];
 }
 
@@ -195,5 +196,8 @@ function applyRemediation(
   for (const id of reset) {
     const s = state.steps.get(id);
     if (s) resetForRound(s, targets.includes(id) ? feedback : []);
+    // A routed step sent back together with its arbiter waits for the arbiter's next decision.
+    const arbiterId = graph.routed.get(id);
+    if (s && arbiterId !== undefined && reset.has(arbiterId)) s.activated = false;
   }
 }
