@@ -6,6 +6,24 @@ import pc from "picocolors";
 import type { RunEvent } from "../../spec/index.js";
 
 export function progressPrinter(print: (line: string) => void, now: () => number = Date.now) {
+  const own = eventPrinter(print, now);
+  const children = new Map<string, ReturnType<typeof eventPrinter>>();
+  let root: string | undefined;
+  // A `workflow` step's child run (id `<parent>.<step>.r<round>a<attempt>`) prints indented under it.
+  return (runId: string, event: RunEvent): void => {
+    root ??= runId;
+    if (runId === root || !runId.startsWith(`${root}.`)) return own(runId, event);
+    const label = runId.slice(root.length + 1);
+    let child = children.get(runId);
+    if (!child) {
+      child = eventPrinter((line) => print(`  ${pc.dim(`${label} ›`)} ${line}`), now);
+      children.set(runId, child);
+    }
+    child(runId, event);
+  };
+}
+
+function eventPrinter(print: (line: string) => void, now: () => number) {
   const started = new Map<string, number>();
   const calls = new Map<string, { tokens: number; costUsd: number; model?: string }>();
   return (_runId: string, event: RunEvent): void => {
