@@ -159,7 +159,8 @@ function applyDecision(state: EngineState, arbiter: StepState, event: ArbiterDec
   }
   if (event.steps.length === 0) return;
   resetForRound(arbiter, arbiter.feedback);
-  arbiter.awaitingRoutes = [...event.steps];
+  // Never wait for itself or for a step this workflow does not have: that would never end.
+  arbiter.awaitingRoutes = event.steps.filter((id) => id !== arbiter.id && state.steps.has(id));
 }
 
 function resetForRound(s: StepState, feedback: readonly string[]): void {
