@@ -12,7 +12,10 @@ export function progressPrinter(print: (line: string) => void, now: () => number
   // A `workflow` step's child run (id `<parent>.<step>.r<round>a<attempt>`) prints indented under it.
   return (runId: string, event: RunEvent): void => {
     root ??= runId;
-    if (runId === root || !runId.startsWith(`${root}.`)) return own(runId, event);
+    if (runId === root || !runId.startsWith(`${root}.`)) {
+      own(runId, event);
+      return;
+    }
     const label = runId.slice(root.length + 1);
     let child = children.get(runId);
     if (!child) {
