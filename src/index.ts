@@ -17,6 +17,7 @@ export {
   memoryFileSystem,
   nodeFileSystem,
 } from "./definition/index.js";
+export type { RoutingMode } from "./engine/index.js";
 // Models, and routing: the pure router, its step adapter and the health view a model client may provide.
 export {
   allHealthy,
@@ -57,6 +58,7 @@ export {
 // Contracts and plain data types.
 export type * from "./spec/index.js";
 export { ConfigFile, stepKinds, WorkflowFile } from "./spec/index.js";
+export type { ChildRunResult, RunSnapshot } from "./steps/index.js";
 export { builtinExecutors, type StepContext, type StepExecutor, type StepOutcome } from "./steps/index.js";
 // Storage.
 export { DEFAULT_STORE_URL, openStore } from "./store/index.js";

@@ -4,6 +4,7 @@
  * a silent switch), and a Runtime with the built-in step executors.
  */
 import { hostname } from "node:os";
+import { loadWorkflow } from "../definition/index.js";
 import {
   createDryRunModelClient,
   createStepRouter,
@@ -75,8 +76,20 @@ export async function openRuntime(options: RuntimeOptions): Promise<OpenRuntime>
     slots: new StepSlots(options.maxSteps ?? 64),
     now: Date.now,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.project ? { loadWorkflow: subWorkflowLoader(options.project) } : {}),
   });
   return { runtime, store, workerId: `${hostname()}:${process.pid}`, close: () => store.close() };
+}
+
+/** Sub-workflows are pinned with the project's catalog and tools, like the parent was validated. */
+function subWorkflowLoader(project: ProjectContext) {
+  return (file: string) => {
+    const loaded = loadWorkflow(file, { catalog: project.catalog, configTools: project.configTools });
+    return {
+      ...(loaded.workflow ? { workflow: loaded.workflow } : {}),
+      problems: loaded.issues.filter((i) => i.severity === "error").map((i) => `${i.code} ${i.message}`),
+    };
+  };
 }
 
 /** Commands that only read or answer never call models; if one tries, that is a bug. */

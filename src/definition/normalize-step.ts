@@ -112,6 +112,7 @@ export function normalizeStep(
         over: step.over,
         concurrency: step.concurrency ?? 4,
         onItemError: step.onItemError ?? "collect",
+        ask: normalizeAsk(step.ask),
       });
     case "workflow":
       return Object.assign(common, { kind: step.kind, workflow: step.workflow, with: step.with ?? {} });
@@ -153,7 +154,7 @@ function commonFields(step: StepFile, index: number, defaults: Defaults): StepCo
   };
 }
 
-function normalizeAsk(ask: Extract<StepFile, { kind: "model" }>["ask"]): ModelStep["ask"] {
+function normalizeAsk(ask: Extract<StepFile, { kind: "model" | "map" }>["ask"]): ModelStep["ask"] {
   if (ask === undefined || ask === false) return undefined;
   if (ask === true) return { maxRounds: 2, timeoutMs: undefined };
   return { maxRounds: ask.maxRounds ?? 2, timeoutMs: ask.timeout ? parseDurationMs(ask.timeout) : undefined };

@@ -47,11 +47,22 @@ export function decide(
     const id = graph.order[i]!;
     const step = state.steps.get(id)!;
     if (step.status !== "pending") continue;
+    const arbiterId = graph.routed.get(id);
+    if (arbiterId !== undefined && !step.activated) {
+      // A routed step runs only when its arbiter chooses it; once the arbiter is over, never.
+      if (done(state.steps.get(arbiterId)))
+        commands.push({ type: "skip-step", stepId: id, reason: `arbiter '${arbiterId}' never chose it` });
+      continue;
+    }
+    if (!step.awaitingRoutes.every((r) => done(state.steps.get(r)))) continue;
     const deps = graph.dependencies.get(id) ?? [];
-    if (!deps.every((d) => done(state.steps.get(d)))) continue;
+    if (!deps.every((d) => done(state.steps.get(d)) || routeExempt(state, graph, arbiterId, d))) continue;
+    // A routed step's output is optional by design: its consumers run without it.
     const missing = graph.conditional.has(id)
       ? undefined
-      : (graph.inputProducers.get(id) ?? []).find((p) => state.steps.get(p)?.status === "skipped");
+      : (graph.inputProducers.get(id) ?? []).find(
+          (p) => state.steps.get(p)?.status === "skipped" && !graph.routed.has(p),
+        );
     if (missing) {
       commands.push({
         type: "skip-step",
@@ -73,6 +84,21 @@ export function decide(
       });
   }
   return commands;
+}
+
+/**
+ * An activated routed step does not wait for its own arbiter (which is between decisions, not
+ * done) nor for routed steps no decision has activated (their reports are simply absent).
+ */
+function routeExempt(
+  state: EngineState,
+  graph: EngineGraph,
+  arbiterId: string | undefined,
+  dependency: string,
+): boolean {
+  if (arbiterId === undefined) return false;
+  if (dependency === arbiterId) return true;
+  return graph.routed.has(dependency) && state.steps.get(dependency)?.activated !== true;
 }
 
 /** Steps that were running when the journal ends: in flight at a crash, to be re-executed as is. */

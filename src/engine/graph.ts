@@ -15,9 +15,23 @@ export interface EngineGraph {
   inputProducers: Map<string, string[]>;
   /** Steps with a `when:`: they decide for themselves whether to run without a skipped input. */
   conditional: Set<string>;
+  /**
+   * Arbiter mode only: each step reachable through an arbiter's routes, mapped to that arbiter.
+   * Such a step never runs in static order; it runs when a decision of its arbiter activates it,
+   * and is skipped once its arbiter has finished without choosing it. Empty in static mode, where
+   * every route's steps simply run once in plan order.
+   */
+  routed: Map<string, string>;
 }
 
-export function engineGraph(workflow: Workflow, plan: ExecutionPlan): EngineGraph {
+/** How a run treats `arbiter` steps (pinned with the run, so a replay decides the same way). */
+export type RoutingMode = "arbiter" | "static";
+
+export function engineGraph(
+  workflow: Workflow,
+  plan: ExecutionPlan,
+  routing: RoutingMode = "arbiter",
+): EngineGraph {
   const order = workflow.steps.map((s) => s.id);
   const dependencies = new Map<string, string[]>();
   const dependents = new Map<string, string[]>(order.map((id) => [id, []]));
@@ -35,6 +49,12 @@ export function engineGraph(workflow: Workflow, plan: ExecutionPlan): EngineGrap
     );
   for (const id of order) if (!dependencies.has(id)) dependencies.set(id, []);
   const conditional = new Set(workflow.steps.filter((s) => s.when !== undefined).map((s) => s.id));
+  const routed = new Map<string, string>();
+  if (routing === "arbiter")
+    for (const step of workflow.steps)
+      if (step.kind === "arbiter")
+        for (const route of Object.values(step.routes))
+          for (const id of route.steps) if (id !== step.id && !routed.has(id)) routed.set(id, step.id);
   const index = new Map(order.map((id, i) => [id, i]));
-  return { order, index, dependencies, dependents, inputProducers, conditional };
+  return { order, index, dependencies, dependents, inputProducers, conditional, routed };
 }

@@ -4,7 +4,7 @@
  * The state is mutated in place for speed (no per-step copies of the whole run); it never escapes
  * the runtime that owns it.
  */
-import type { RunEvent } from "../spec/index.js";
+import type { ArbiterDecisionEvent, RunEvent } from "../spec/index.js";
 import type { EngineGraph } from "./graph.js";
 
 export type StepStatus = "pending" | "running" | "waiting" | "succeeded" | "failed" | "skipped";
@@ -28,6 +28,10 @@ export interface StepState {
   awaitingResume: boolean;
   failure?: { name: string; message: string };
   skipReason?: string;
+  /** A routed step (arbiter mode) that a decision of its arbiter has activated at least once. */
+  activated: boolean;
+  /** An arbiter between decisions: the steps of its last route, which run before it decides again. */
+  awaitingRoutes: readonly string[];
 }
 
 export interface EngineState {
@@ -37,6 +41,8 @@ export interface EngineState {
   documentVersions: Map<string, number>;
   /** Remediation rounds used per gate or approval step. */
   remediationRounds: Map<string, number>;
+  /** Every arbiter decision so far, in journal order (the context of the next decision). */
+  decisions: ArbiterDecisionEvent[];
   /** Number of events applied: the journal's next seq. */
   eventCount: number;
   /** Steps per status, kept by `setStatus` so deciding does not count every step on every turn. */
@@ -72,12 +78,15 @@ export function initialState(graph: EngineGraph): EngineState {
       openRequests: new Set(),
       answers: [],
       awaitingResume: false,
+      activated: false,
+      awaitingRoutes: [],
     });
   return {
     runStatus: "running",
     steps,
     documentVersions: new Map(),
     remediationRounds: new Map(),
+    decisions: [],
     eventCount: 0,
     statusCounts: { pending: steps.size, running: 0, waiting: 0, succeeded: 0, failed: 0, skipped: 0 },
     pendingFrom: 0,
@@ -148,11 +157,56 @@ export function apply(state: EngineState, event: RunEvent, graph: EngineGraph): 
       return;
     case "route-decision":
       return;
+    case "arbiter-decision":
+      if (step) applyDecision(state, step, event, graph);
+      return;
     default: {
       const exhaustive: never = event;
       throw new Error(`unknown event ${JSON.stringify(exhaustive)}`);
     }
   }
+}
+
+/**
+ * An arbiter decided: the route's steps become runnable (again, in a new round, when an earlier
+ * decision already ran them), and the arbiter waits for them before it decides again. A route
+ * without steps ends the arbiter: its `step-end` follows in the same append.
+ */
+function applyDecision(
+  state: EngineState,
+  arbiter: StepState,
+  event: ArbiterDecisionEvent,
+  graph: EngineGraph,
+): void {
+  state.decisions.push(event);
+  for (const id of event.steps) {
+    const s = state.steps.get(id);
+    if (!s || s === arbiter) continue;
+    if (s.activated) resetForRound(state, s, [], graph);
+    s.activated = true;
+  }
+  if (event.steps.length === 0) return;
+  resetForRound(state, arbiter, arbiter.feedback, graph);
+  // Never wait for itself or for a step this workflow does not have: that would never end.
+  arbiter.awaitingRoutes = event.steps.filter((id) => id !== arbiter.id && state.steps.has(id));
+}
+
+function resetForRound(
+  state: EngineState,
+  s: StepState,
+  feedback: readonly string[],
+  graph: EngineGraph,
+): void {
+  setStatus(state, s, "pending", graph);
+  s.round++;
+  s.attempt = 0;
+  s.retryAtMs = undefined;
+  s.failure = undefined;
+  s.skipReason = undefined;
+  s.openRequests.clear();
+  s.awaitingResume = false;
+  s.awaitingRoutes = [];
+  s.feedback = [...feedback];
 }
 
 /** Send `targets` and everything downstream of them (including the requester) to a new round. */
@@ -175,15 +229,9 @@ function applyRemediation(
   reset.add(requester);
   for (const id of reset) {
     const s = state.steps.get(id);
-    if (!s) continue;
-    setStatus(state, s, "pending", graph);
-    s.round++;
-    s.attempt = 0;
-    s.retryAtMs = undefined;
-    s.failure = undefined;
-    s.skipReason = undefined;
-    s.openRequests.clear();
-    s.awaitingResume = false;
-    s.feedback = targets.includes(id) ? [...feedback] : [];
+    if (s) resetForRound(state, s, targets.includes(id) ? feedback : [], graph);
+    // A routed step sent back together with its arbiter waits for the arbiter's next decision.
+    const arbiterId = graph.routed.get(id);
+    if (s && arbiterId !== undefined && reset.has(arbiterId)) s.activated = false;
   }
 }

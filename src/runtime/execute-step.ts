@@ -90,6 +90,31 @@ export async function executeStep(
         { type: "remediation", stepId, round, targets: outcome.targets, feedback: outcome.feedback },
       ]);
       return;
+    case "decided": {
+      const events = await documentEvents(scope, step, attempt, outcome.documents, outcome.model);
+      if ("error" in events) return fail(events.error, true);
+      const decision = scope.state.decisions.filter((d) => d.stepId === stepId).length + 1;
+      await writer.append([
+        ...events.events,
+        {
+          type: "arbiter-decision",
+          stepId,
+          attempt,
+          decision,
+          route: outcome.route,
+          steps: outcome.steps,
+          valid: outcome.valid,
+          ...(outcome.choice !== undefined ? { choice: outcome.choice } : {}),
+          ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
+          ...(outcome.model !== undefined ? { model: outcome.model } : {}),
+        },
+        // A route without steps ends the arbiter; otherwise it decides again after them.
+        ...(outcome.steps.length === 0
+          ? [{ type: "step-end" as const, stepId, attempt, output: { route: outcome.route, decision } }]
+          : []),
+      ]);
+      return;
+    }
     case "done": {
       const events = await documentEvents(scope, step, attempt, outcome.documents, outcome.model);
       if ("error" in events) return fail(events.error, true);
@@ -123,6 +148,8 @@ async function documentEvents(
     .filter((r) => r.version > 0);
   for (const documentId of step.outputs) {
     const content = documents[documentId];
+    // An arbiter writes its decision document only when the model gave a valid one.
+    if (content === undefined && step.kind === "arbiter") continue;
     if (content === undefined)
       return {
         error: {

@@ -25,7 +25,7 @@ export async function forkRun(
     throw new WorkflowNotRunnableError(
       `run ${runId} has no step '${fromStep}'; its steps: ${workflow.steps.map((s) => s.id).join(", ")}`,
     );
-  const graph = engineGraph(workflow, plan(workflow, { prices: {} }));
+  const graph = engineGraph(workflow, plan(workflow, { prices: {} }), pinned.routing ?? "arbiter");
   const upstream = new Set<string>();
   const stack = [...(graph.dependencies.get(fromStep) ?? [])];
   while (stack.length > 0) {
@@ -53,7 +53,11 @@ export async function forkRun(
   const run = await runtime.start(
     workflow,
     { ...(source.inputs as Record<string, JsonValue>), ...inputOverrides },
-    { dryRun: pinned.dryRun },
+    {
+      dryRun: pinned.dryRun,
+      ...(pinned.routing ? { routing: pinned.routing } : {}),
+      ...(pinned.children ? { children: pinned.children } : {}),
+    },
   );
   await store.appendEvents(
     run.id,

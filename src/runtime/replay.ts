@@ -85,6 +85,8 @@ export async function replayRun(
   });
   const copy = await runtime.start(pinned.workflow, run.inputs as Record<string, JsonValue>, {
     dryRun: pinned.dryRun,
+    ...(pinned.routing ? { routing: pinned.routing } : {}),
+    ...(pinned.children ? { children: pinned.children } : {}),
   });
   const outcome = await runtime.drive(copy.id);
   const replayed = new Map(

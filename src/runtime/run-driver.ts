@@ -13,7 +13,10 @@ import { RunBusyError, RunNotFoundError } from "./errors.js";
 import { executeStep } from "./execute-step.js";
 import { JournalWriter } from "./journal-writer.js";
 import { RunIndex } from "./run-index.js";
-import type { DriveOutcome, RuntimeDeps } from "./types.js";
+import type { DriveOutcome, PinnedDefinition, RuntimeDeps } from "./types.js";
+
+export type { PinnedDefinition } from "./types.js";
+
 import { Wakeup } from "./wakeup.js";
 
 export async function driveRun(
@@ -29,7 +32,7 @@ export async function driveRun(
   // A dry run stays a dry run whoever resumes it: it never switches to real models, nor back.
   const models = pinned.dryRun ? deps.dryRunModels : deps.models;
   if (!models) throw new Error(`run ${runId} is a dry run; resume it with --dry-run`);
-  const graph = engineGraph(workflow, planWorkflow(workflow, { prices: {} }));
+  const graph = engineGraph(workflow, planWorkflow(workflow, { prices: {} }), pinned.routing ?? "arbiter");
   const state = initialState(graph);
   const index = new RunIndex();
   index.inputs = run.inputs as Record<string, unknown>;
@@ -85,6 +88,9 @@ export async function driveRun(
             deps,
             models,
             dryRun: pinned.dryRun,
+            routing: pinned.routing ?? "arbiter",
+            pinned,
+            drive: driveRun,
             runId,
             workflow,
             state,
@@ -248,14 +254,6 @@ async function settleAborted(
   await Promise.allSettled(inFlight.values());
   const run = await deps.store.getRun(runId);
   return run?.status === "cancelled" ? "cancelled" : "interrupted";
-}
-
-/** What a run is pinned to: the normalized workflow (prompts and schemas inside) and run options. */
-export interface PinnedDefinition {
-  workflow: Workflow;
-  dryRun: boolean;
-  /** The run fails when it is still going at this time (epoch ms). */
-  deadlineAtMs?: number;
 }
 
 const pinnedCache = new Map<string, PinnedDefinition>();

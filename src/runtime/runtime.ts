@@ -5,8 +5,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
+import { loadWorkflow } from "../definition/index.js";
+import type { RoutingMode } from "../engine/index.js";
 import { StoreConflictError } from "../errors/index.js";
+import { builtinCatalog } from "../models/index.js";
 import type { JsonValue, RunRecord, Workflow } from "../spec/index.js";
+import { type PinnedChild, pinChildren, type WorkflowLoader } from "./children.js";
 import { RunNotFoundError, WorkflowNotRunnableError } from "./errors.js";
 import { resolveInputs } from "./inputs.js";
 import { driveRun, type PinnedDefinition } from "./run-driver.js";
@@ -21,6 +25,13 @@ export interface StartOptions {
   deadlineMs?: number;
   /** Create the run leased to this worker (see `NewRun.lease`). */
   lease?: { workerId: string; leaseMs: number };
+  /**
+   * `static` runs every arbiter route's steps once in plan order with no arbiter model call (the
+   * seeds' orchestration flag off); `arbiter` (default) lets each arbiter choose routes at run time.
+   */
+  routing?: RoutingMode;
+  /** Sub-workflows already pinned (replay, fork); otherwise they are loaded from their files now. */
+  children?: Record<string, PinnedChild>;
 }
 
 export class Runtime {
@@ -41,9 +52,13 @@ export class Runtime {
     if (problems.length > 0) throw new WorkflowNotRunnableError(problems.join("\n"));
     if (options.dryRun && !this.deps.dryRunModels)
       throw new Error("a dry run needs RuntimeDeps.dryRunModels");
+    const absolute = { ...workflow, source: { ...workflow.source, file: resolve(workflow.source.file) } };
+    const children = options.children ?? pinChildren(absolute, this.deps.loadWorkflow ?? defaultLoader);
     const pinned: PinnedDefinition = {
-      workflow: { ...workflow, source: { ...workflow.source, file: resolve(workflow.source.file) } },
+      workflow: absolute,
+      ...(children ? { children } : {}),
       dryRun: options.dryRun ?? false,
+      ...(options.routing === "static" ? { routing: "static" as const } : {}),
       ...(options.deadlineMs !== undefined ? { deadlineAtMs: this.deps.now() + options.deadlineMs } : {}),
     };
     return this.deps.store.createRun({
@@ -61,12 +76,17 @@ export class Runtime {
     return driveRun(this.deps, runId, signal);
   }
 
-  /** Answer the open request of `stepId` (clarification or approval). Answering twice is harmless. */
+  /**
+   * Answer the open request of `stepId` (clarification or approval). Answering twice is harmless.
+   * A step with several open requests at once (a `map` whose items ask) needs `requestId`: each
+   * request is answered on its own, and a second answer to the same request changes nothing.
+   */
   async respond(
     runId: string,
     stepId: string,
     response: JsonValue,
     respondedBy?: string,
+    requestId?: string,
   ): Promise<"recorded" | "already-answered"> {
     for (let tries = 0; tries < 5; tries++) {
       const run = await this.requireRun(runId);
@@ -74,13 +94,23 @@ export class Runtime {
       const answered = new Set(
         events.flatMap((e) => (e.event.type === "human-input-response" ? [e.event.requestId] : [])),
       );
+      if (requestId !== undefined && answered.has(requestId)) return "already-answered";
       const open = events.filter(
         (e) =>
           e.event.type === "human-input-request" &&
           e.event.stepId === stepId &&
-          !answered.has(e.event.requestId),
+          !answered.has(e.event.requestId) &&
+          (requestId === undefined || e.event.requestId === requestId),
       );
+      if (open.length > 1)
+        throw new WorkflowNotRunnableError(
+          `step '${stepId}' of run ${runId} has ${open.length} open requests (${open.map((e) => (e.event as { requestId: string }).requestId).join(", ")}); answer one at a time with --request <id> (see 'quorum inbox')`,
+        );
       if (open.length === 0) {
+        if (requestId !== undefined)
+          throw new WorkflowNotRunnableError(
+            `run ${runId} has no request '${requestId}' for step '${stepId}'; see 'quorum inbox' for open requests`,
+          );
         const anyRequest = events.some(
           (e) => e.event.type === "human-input-request" && e.event.stepId === stepId,
         );
@@ -135,6 +165,14 @@ export class Runtime {
     return run;
   }
 }
+
+const defaultLoader: WorkflowLoader = (file) => {
+  const loaded = loadWorkflow(file, { catalog: builtinCatalog() });
+  return {
+    ...(loaded.workflow ? { workflow: loaded.workflow } : {}),
+    problems: loaded.issues.filter((i) => i.severity === "error").map((i) => `${i.code} ${i.message}`),
+  };
+};
 
 /** Sortable, readable run ids: time first, then randomness. */
 export function newRunId(nowMs: number): string {

@@ -12,8 +12,9 @@ import type {
   ModelResponse,
   Step,
 } from "../spec/index.js";
-import type { HumanInputResult, StepContext } from "../steps/types.js";
+import type { HumanInputResult, RunSnapshot, StepContext } from "../steps/types.js";
 import { generateWithBudgetApproval } from "./budget-approval.js";
+import { runChild } from "./child-run.js";
 import { modelChooser } from "./choose-models.js";
 import { sha256, stableStringify } from "./hash.js";
 import { readDocumentText, runData } from "./run-data.js";
@@ -106,8 +107,25 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
         throw error;
       }
     },
-    async humanInput(kind, prompt): Promise<HumanInputResult> {
-      const requestId = `${step.id}.r${round}.a${attempt}.${++requests}`;
+    runChild: (inputs) => runChild(scope, step, attempt, round, inputs),
+    runSnapshot(): RunSnapshot {
+      return {
+        routing: scope.routing,
+        steps: scope.workflow.steps.map((s) => {
+          const st = scope.state.steps.get(s.id)!;
+          return {
+            id: s.id,
+            kind: s.kind,
+            status: st.status,
+            round: st.round,
+            ...(st.failure ? { error: st.failure.message } : {}),
+          };
+        }),
+        decisions: [...scope.state.decisions],
+      };
+    },
+    async humanInput(kind, prompt, key): Promise<HumanInputResult> {
+      const requestId = `${step.id}.r${round}.a${attempt}.${key ?? ++requests}`;
       const response = index.responses.get(requestId);
       if (response)
         return {

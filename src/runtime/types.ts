@@ -1,4 +1,4 @@
-import type { EngineState } from "../engine/index.js";
+import type { EngineState, RoutingMode } from "../engine/index.js";
 import type {
   HumanInputResponseEvent,
   ModelClient,
@@ -10,6 +10,7 @@ import type {
   Workflow,
 } from "../spec/index.js";
 import type { StepExecutor } from "../steps/types.js";
+import type { PinnedChild, WorkflowLoader } from "./children.js";
 import type { JournalWriter } from "./journal-writer.js";
 import type { RunIndex } from "./run-index.js";
 import type { StepSlots } from "./slots.js";
@@ -41,9 +42,31 @@ export interface RuntimeDeps {
   slots?: StepSlots;
   /** Chooses models for steps without explicit ones; absent: explicit models pass through, else the model layer picks. */
   router?: StepRouter;
+  /**
+   * Loads the sub-workflows `workflow` steps call when a run starts (the CLI passes one with the
+   * project's model catalog); default: the built-in catalog.
+   */
+  loadWorkflow?: WorkflowLoader;
   /** Directory relative paths in `check` steps resolve against (the workflow file's). */
   baseDir?: string;
 }
+
+/** What a run is pinned to: the normalized workflow (prompts and schemas inside) and run options. */
+export interface PinnedDefinition {
+  workflow: Workflow;
+  dryRun: boolean;
+  /** Absent: `arbiter`. Pinned so a resumed or replayed run routes the way it started. */
+  routing?: RoutingMode;
+  /** The run fails when it is still going at this time (epoch ms). */
+  deadlineAtMs?: number;
+  /** Sub-workflows its `workflow` steps run, by step id, pinned when the run started. */
+  children?: Record<string, PinnedChild>;
+  /** A child run: the parent run and the step attempt that started it. */
+  parent?: { runId: string; stepId: string; attempt: number; round: number };
+}
+
+/** Drives a run to its next stop (passed down so child runs need no import cycle). */
+export type DriveFn = (deps: RuntimeDeps, runId: string, signal?: AbortSignal) => Promise<DriveOutcome>;
 
 /** Everything a step execution needs from the run driving it. */
 export interface RunScope {
@@ -51,6 +74,9 @@ export interface RunScope {
   /** The client this run calls: the real one, or the stub for a dry run. */
   models: ModelClient;
   dryRun: boolean;
+  routing: RoutingMode;
+  pinned: PinnedDefinition;
+  drive: DriveFn;
   runId: string;
   workflow: Workflow;
   state: EngineState;

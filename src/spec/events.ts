@@ -196,7 +196,8 @@ export type RunEvent =
   | StepSkipEvent
   | RemediationEvent
   | RunEndEvent
-  | RouteDecisionEvent;
+  | RouteDecisionEvent
+  | ArbiterDecisionEvent;
 
 export type RunEventType = RunEvent["type"];
 
@@ -238,4 +239,23 @@ export interface RouteDecisionEvent extends EventBase {
   readonly candidates: readonly RouteCandidateRecord[];
   readonly rejected: readonly RouteRejectionRecord[];
   readonly error?: string;
+}
+
+/**
+ * An `arbiter` step chose its next route. `steps` (the route's steps) run next, then the arbiter
+ * decides again; a route without steps ends the arbiter. `choice` is what the model answered when
+ * it was not a valid route (`valid: false`): the arbiter then took its `default`.
+ */
+export interface ArbiterDecisionEvent extends EventBase {
+  readonly type: "arbiter-decision";
+  readonly stepId: string;
+  readonly attempt: number;
+  /** 1-based decision number of this arbiter in the run (bounded by `maxDecisions`). */
+  readonly decision: number;
+  readonly route: string;
+  readonly steps: readonly string[];
+  readonly valid: boolean;
+  readonly choice?: string;
+  readonly reason?: string;
+  readonly model?: string;
 }

@@ -220,6 +220,9 @@ export const MapStepFile = z.strictObject({
   over: z.string().describe("An array in a consumed document, e.g. documents.backlog.items."),
   concurrency: z.number().int().min(1).max(1000).optional(),
   onItemError: z.enum(["collect", "fail-fast", "skip"]).optional(),
+  ask: Ask.optional().describe(
+    "Allow each item to pause with clarification questions; the run waits until every asking item is answered.",
+  ),
 });
 
 export const WorkflowStepFile = z.strictObject({

@@ -141,6 +141,8 @@ export interface MapStep extends StepCommon, ModelCallFields {
   over: string;
   concurrency: number;
   onItemError: "collect" | "fail-fast" | "skip";
+  /** Items may ask clarification questions first (one round per item). */
+  ask?: { maxRounds: number; timeoutMs?: number };
 }
 export interface WorkflowCallStep extends StepCommon {
   kind: "workflow";

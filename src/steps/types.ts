@@ -3,7 +3,33 @@
  * this context: every model call and human request goes through it, so the runtime can journal
  * each one and answer it from the journal after a crash instead of calling again.
  */
-import type { JsonValue, ModelRequest, ModelResponse, Routing, Step, Workflow } from "../spec/index.js";
+import type {
+  ArbiterDecisionEvent,
+  JsonValue,
+  ModelRequest,
+  ModelResponse,
+  Routing,
+  Step,
+  StepKind,
+  Workflow,
+} from "../spec/index.js";
+
+/**
+ * The run as an arbiter sees it when it decides: where every step stands and what was decided
+ * before. A snapshot of journal-derived state, so a re-executed decision sees the same thing.
+ */
+export interface RunSnapshot {
+  /** `static`: arbiters do not decide, every route's steps run once in plan order. */
+  routing: "arbiter" | "static";
+  steps: ReadonlyArray<{
+    id: string;
+    kind: StepKind;
+    status: "pending" | "running" | "waiting" | "succeeded" | "failed" | "skipped";
+    round: number;
+    error?: string;
+  }>;
+  decisions: readonly ArbiterDecisionEvent[];
+}
 
 export interface LoadedDocument {
   documentId: string;
@@ -55,9 +81,28 @@ export interface StepContext {
   chooseModels(choice: ModelChoice): Promise<readonly string[]>;
   /** A journaled model call: answered from the journal when this exact call was already recorded. */
   callModel(request: ModelRequest): Promise<ModelResponse>;
-  /** A journaled request to a person: answered, or the run waits. Idempotent per call site. */
-  humanInput(kind: "clarification" | "approval", prompt: string): Promise<HumanInputResult>;
+  /**
+   * A journaled request to a person: answered, or the run waits. Idempotent per call site. `key`
+   * names the request within the attempt when several may be open at once (map items), so its
+   * id does not depend on the order concurrent work reached it.
+   */
+  humanInput(kind: "clarification" | "approval", prompt: string, key?: string): Promise<HumanInputResult>;
+  /** Where the run stands (steps, earlier arbiter decisions); what an arbiter decides from. */
+  runSnapshot(): RunSnapshot;
+  /**
+   * Run this step's pinned sub-workflow as a child run with `inputs` and wait until it ends. One
+   * child per step attempt: called again for the same attempt (after a crash), it resumes it.
+   */
+  runChild(inputs: Record<string, JsonValue>): Promise<ChildRunResult>;
 }
+
+/** How a child run ended; `documents` are its latest document versions, by document id. */
+export type ChildRunResult =
+  | { type: "succeeded"; runId: string; documents: Record<string, string> }
+  | { type: "failed" | "cancelled"; runId: string; reason?: string }
+  | { type: "waiting"; runId: string }
+  /** The child could not be created: its inputs do not fit the sub-workflow. */
+  | { type: "invalid"; runId: string; problems: string[] };
 
 export type StepOutcome =
   /** Contents of the documents the step produces, by document id; `model` that made them. */
@@ -65,7 +110,21 @@ export type StepOutcome =
   | { type: "waiting" }
   /** Send `targets` (upstream steps) to a new round with `feedback`. */
   | { type: "remediate"; targets: string[]; feedback: string[]; output?: JsonValue }
-  | { type: "failed"; error: { name: string; message: string }; retryable: boolean };
+  | { type: "failed"; error: { name: string; message: string }; retryable: boolean }
+  /**
+   * An arbiter chose `route` (its `steps` run next, then the arbiter decides again; none: it is
+   * done). `valid: false` means the model's `choice` was unusable and `route` is the default.
+   */
+  | {
+      type: "decided";
+      route: string;
+      steps: string[];
+      valid: boolean;
+      choice?: string;
+      reason?: string;
+      documents: Record<string, string>;
+      model?: string;
+    };
 
 export interface StepExecutor {
   execute(context: StepContext): Promise<StepOutcome>;

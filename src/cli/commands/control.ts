@@ -113,12 +113,12 @@ export function registerControl(program: Command, io: Io): void {
     stepId: string,
     response: JsonValue,
     by: string | undefined,
-    options: DriveOptions,
+    options: DriveOptions & { request?: string },
   ) => {
     const open = await openRuntime({ db: options.db });
     let result: string;
     try {
-      result = await open.runtime.respond(runId, stepId, response, by);
+      result = await open.runtime.respond(runId, stepId, response, by, options.request);
     } finally {
       await open.close();
     }
@@ -139,9 +139,17 @@ export function registerControl(program: Command, io: Io): void {
       .argument("<step>", "step id")
       .option("--text <answer>", "the answer")
       .option("--file <path>", "read the answer from a file")
+      .option(
+        "--request <id>",
+        "which open request, when the step has several (map items; see 'quorum inbox')",
+      )
       .option("--no-resume", "record the answer but do not continue the run here"),
   ).action(
-    async (runId: string, stepId: string, options: DriveOptions & { text?: string; file?: string }) => {
+    async (
+      runId: string,
+      stepId: string,
+      options: DriveOptions & { text?: string; file?: string; request?: string },
+    ) => {
       const text = options.text ?? (options.file ? readFileSync(options.file, "utf8") : undefined);
       if (!text) throw new CliError('give the answer with --text "..." or --file path');
       await respond(runId, stepId, text, undefined, options);

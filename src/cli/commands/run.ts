@@ -51,6 +51,10 @@ export function registerRun(program: Command, io: Io): void {
     .option("--detach", "create the run and leave it to 'quorum worker'")
     .option("--priority <n>", "higher runs are claimed and scheduled first", "0")
     .option("--deadline <duration>", "fail the run if it is not finished this long after it starts (e.g. 2h)")
+    .option(
+      "--static",
+      "static pipeline: arbiter steps make no decision and every route's steps run once in plan order",
+    )
     .option("--json", "print the final summary as JSON")
     .action(
       async (
@@ -64,6 +68,7 @@ export function registerRun(program: Command, io: Io): void {
           json?: boolean;
           priority: string;
           deadline?: string;
+          static?: boolean;
         },
       ) => {
         const project = loadProject(options.config, file);
@@ -87,6 +92,7 @@ export function registerRun(program: Command, io: Io): void {
             ...(options.deadline ? { deadlineMs: deadlineMs(options.deadline) } : {}),
             // Driven here: leased from birth, so a `quorum worker` on the same store never takes it too.
             ...(options.detach ? {} : { lease: { workerId: open.workerId, leaseMs } }),
+            ...(options.static ? { routing: "static" as const } : {}),
           });
           if (options.detach) {
             io.out(

@@ -93,6 +93,9 @@ export function registerRuns(program: Command, io: Io): void {
             runId: w.run.id,
             workflow: w.run.workflowName,
             stepId: r.event.stepId,
+            requestId: r.event.requestId,
+            // A step with several open requests (map items) is answered one request at a time.
+            several: w.openRequests.filter((o) => o.event.stepId === r.event.stepId).length > 1,
             kind: r.event.kind,
             prompt: r.event.prompt,
             since: r.atMs,
@@ -105,7 +108,7 @@ export function registerRuns(program: Command, io: Io): void {
             const verb =
               i.kind === "approval"
                 ? `approve|reject ${i.runId} ${i.stepId}`
-                : `answer ${i.runId} ${i.stepId} --text "..."`;
+                : `answer ${i.runId} ${i.stepId}${i.several ? ` --request ${i.requestId}` : ""} --text "..."`;
             io.out(
               `${i.runId} · ${i.workflow} · ${i.stepId} (${i.kind}) since ${when(i.since)}\n${i.prompt
                 .split("\n")

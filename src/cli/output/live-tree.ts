@@ -92,6 +92,10 @@ export function liveTree(
         case "remediation":
           row.note = `sent ${event.targets.join(", ")} back`;
           break;
+        case "arbiter-decision":
+          row.status = "pending";
+          row.note = `decision ${event.decision}: ${event.route}${event.valid ? "" : " (default)"}`;
+          break;
         default:
           return;
       }

@@ -6,6 +6,27 @@ import pc from "picocolors";
 import type { RunEvent } from "../../spec/index.js";
 
 export function progressPrinter(print: (line: string) => void, now: () => number = Date.now) {
+  const own = eventPrinter(print, now);
+  const children = new Map<string, ReturnType<typeof eventPrinter>>();
+  let root: string | undefined;
+  // A `workflow` step's child run (id `<parent>.<step>.r<round>a<attempt>`) prints indented under it.
+  return (runId: string, event: RunEvent): void => {
+    root ??= runId;
+    if (runId === root || !runId.startsWith(`${root}.`)) {
+      own(runId, event);
+      return;
+    }
+    const label = runId.slice(root.length + 1);
+    let child = children.get(runId);
+    if (!child) {
+      child = eventPrinter((line) => print(`  ${pc.dim(`${label} ›`)} ${line}`), now);
+      children.set(runId, child);
+    }
+    child(runId, event);
+  };
+}
+
+function eventPrinter(print: (line: string) => void, now: () => number) {
   const started = new Map<string, number>();
   const calls = new Map<string, { tokens: number; costUsd: number; model?: string }>();
   return (_runId: string, event: RunEvent): void => {
@@ -44,6 +65,11 @@ export function progressPrinter(print: (line: string) => void, now: () => number
         return;
       case "remediation":
         print(`${pc.yellow("↺")} ${event.stepId} sends ${event.targets.join(", ")} back for another round`);
+        return;
+      case "arbiter-decision":
+        print(
+          `${pc.cyan("◆")} ${event.stepId} decision ${event.decision}: ${event.route}${event.valid ? "" : pc.yellow(` (default; ${event.reason ?? "invalid answer"})`)}`,
+        );
         return;
       case "human-input-request":
         print(

@@ -16,9 +16,11 @@
 import { renderTemplate } from "../../definition/index.js";
 import type { JsonValue } from "../../spec/index.js";
 import { lookupPath } from "../lookup.js";
+import { askInstruction, clarificationSchema } from "../model/model-step.js";
 import { chooseDocumentModels, documentRequest } from "../model/request.js";
 import { askValid } from "../model/valid-answers.js";
 import type { StepContext, StepExecutor, StepOutcome } from "../types.js";
+import { answerQuestions } from "./ask-items.js";
 import { assemble, type ItemResult, mapShape } from "./map-shape.js";
 
 export const mapStep: StepExecutor = {
@@ -39,18 +41,31 @@ export const mapStep: StepExecutor = {
     const itemSchema = shape.kind === "text" ? undefined : shape.itemSchema;
     const itemModels = await chooseDocumentModels(context, itemSchema, "map-item");
     const template = step.prompt.text;
-    const slots = items.map((item, index) => {
+    const plain = items.map((item, index) => {
       const data = { ...base, item, index };
       const prompt = renderTemplate(template, (path) => lookupPath(data, path));
-      return {
-        request: documentRequest(context, prompt, itemModels, itemSchema, `${outputId}-item`),
-        schema: itemSchema,
-      };
+      return documentRequest(context, prompt, itemModels, itemSchema, `${outputId}-item`);
     });
-    const answers = await askValid(context, slots, {
+    // With `ask:`, an item may answer with clarification questions instead of its result.
+    const askSchema = step.ask && itemSchema ? { anyOf: [itemSchema, clarificationSchema] } : itemSchema;
+    const slots = plain.map((request) => ({
+      request: step.ask
+        ? {
+            ...request,
+            prompt: `${request.prompt}\n\n${askInstruction}`,
+            ...(askSchema ? { schema: askSchema } : {}),
+          }
+        : request,
+      schema: askSchema,
+    }));
+    const first = await askValid(context, slots, {
       concurrency: step.concurrency,
       stopOnFailure: step.onItemError === "fail-fast",
     });
+    const answers = step.ask
+      ? await answerQuestions(context, slots, plain, itemSchema, first, step.concurrency)
+      : first;
+    if (answers === "waiting") return { type: "waiting" };
 
     const results: ItemResult[] = [];
     const errors: Array<{ index: number; error: string }> = [];

@@ -14,7 +14,7 @@ import { checkDocument, extractJson } from "./structured.js";
 /** Re-asks after the first answer when the document does not validate. */
 export const maxRepairs = 2;
 
-const clarificationSchema = {
+export const clarificationSchema = {
   type: "object",
   required: ["clarificationQuestions"],
   additionalProperties: false,
@@ -63,7 +63,7 @@ export const modelStep: StepExecutor = {
   },
 };
 
-const askInstruction =
+export const askInstruction =
   'If you cannot write a good answer without more information, reply instead with JSON {"clarificationQuestions": ["..."]} listing at most 5 short questions.';
 
 async function generateValid(
@@ -99,7 +99,7 @@ async function generateValid(
   };
 }
 
-function clarificationQuestions(text: string): string[] | undefined {
+export function clarificationQuestions(text: string): string[] | undefined {
   try {
     const value = JSON.parse(extractJson(text)) as { clarificationQuestions?: unknown };
     const questions = value?.clarificationQuestions;
