@@ -2,3 +2,4 @@
 
 export * from "./model-errors.js";
 export * from "./store-errors.js";
+export * from "./tool-errors.js";

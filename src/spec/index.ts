@@ -8,3 +8,4 @@ export * from "./plan.js";
 export * from "./store.js";
 export * from "./workflow.js";
 export * from "./workflow-file.js";
+export * from "./tools.js";
