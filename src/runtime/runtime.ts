@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import { StoreConflictError } from "../errors/index.js";
 import type { JsonValue, RunRecord, Workflow } from "../spec/index.js";
+import { checkAgentTools } from "./check-tools.js";
 import { RunNotFoundError, WorkflowNotRunnableError } from "./errors.js";
 import { resolveInputs } from "./inputs.js";
 import { driveRun, type PinnedDefinition } from "./run-driver.js";
@@ -39,6 +40,7 @@ export class Runtime {
     if (problems.length > 0) throw new WorkflowNotRunnableError(problems.join("\n"));
     if (options.dryRun && !this.deps.dryRunModels)
       throw new Error("a dry run needs RuntimeDeps.dryRunModels");
+    if (!options.dryRun) await checkAgentTools(workflow, this.deps);
     const pinned: PinnedDefinition = {
       workflow: { ...workflow, source: { ...workflow.source, file: resolve(workflow.source.file) } },
       dryRun: options.dryRun ?? false,

@@ -8,6 +8,7 @@ import type { JsonValue, ModelRequest, ModelResponse, Step } from "../spec/index
 import type { HumanInputResult, StepContext } from "../steps/types.js";
 import { sha256, stableStringify } from "./hash.js";
 import { readDocumentText, runData } from "./run-data.js";
+import { makeToolCalls } from "./tool-calls.js";
 import type { RunScope } from "./types.js";
 
 /** Results larger than this go to a blob instead of inline in the event. */
@@ -28,6 +29,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
     feedback: [...stepState.feedback],
     signal: scope.signal,
     dryRun: scope.dryRun,
+    ...makeToolCalls(scope, step, attempt, round),
     async readDocument(documentId) {
       const loaded = await readDocumentText(scope, documentId);
       return loaded ? { documentId, ...loaded } : undefined;

@@ -5,6 +5,8 @@ import type {
   RunEvent,
   StepKind,
   Store,
+  ToolHost,
+  ToolServerSpec,
   Workflow,
 } from "../spec/index.js";
 import type { StepExecutor } from "../steps/types.js";
@@ -37,6 +39,10 @@ export interface RuntimeDeps {
   slots?: StepSlots;
   /** Directory relative paths in `check` steps resolve against (the workflow file's). */
   baseDir?: string;
+  /** Tool servers for `agent` steps; started lazily, closed by whoever created the host. */
+  tools?: ToolHost;
+  /** Tool servers declared in quorum.config.yaml; the workflow's own `tools:` win on a name clash. */
+  toolServers?: Readonly<Record<string, ToolServerSpec>>;
 }
 
 /** Everything a step execution needs from the run driving it. */

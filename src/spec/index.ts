@@ -6,6 +6,6 @@ export * from "./issue.js";
 export * from "./model-client.js";
 export * from "./plan.js";
 export * from "./store.js";
+export * from "./tools.js";
 export * from "./workflow.js";
 export * from "./workflow-file.js";
-export * from "./tools.js";

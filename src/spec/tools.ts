@@ -25,6 +25,8 @@ export interface ToolResult {
 /** Where a tool server lives: an argv to spawn (stdio, no shell) or a Streamable HTTP url. */
 export interface ToolServerSpec {
   readonly id: string;
+  /** Directory a stdio server starts in (the declaring workflow's); relative argv paths resolve there. */
+  readonly cwd?: string;
   readonly mcp?: {
     readonly command?: readonly string[];
     readonly url?: string;

@@ -1,5 +1,6 @@
 /** Step executors, one folder per kind. Kinds without an executor are refused before a run starts. */
 import type { StepKind } from "../spec/index.js";
+import { agentStep } from "./agent/agent-step.js";
 import { approvalStep } from "./approval/approval-step.js";
 import { checkStep } from "./check/check-step.js";
 import { ensembleStep } from "./ensemble/ensemble-step.js";
@@ -8,6 +9,7 @@ import { mapStep } from "./map/map-step.js";
 import { modelStep } from "./model/model-step.js";
 import type { StepExecutor } from "./types.js";
 
+export { type CatalogTool, parseToolRef, resolveTools } from "./agent/tool-refs.js";
 export { lookupPath } from "./lookup.js";
 export type { HumanInputResult, LoadedDocument, StepContext, StepExecutor, StepOutcome } from "./types.js";
 
@@ -18,4 +20,5 @@ export const builtinExecutors: Partial<Record<StepKind, StepExecutor>> = {
   check: checkStep,
   ensemble: ensembleStep,
   map: mapStep,
+  agent: agentStep,
 };

@@ -3,7 +3,15 @@
  * this context: every model call and human request goes through it, so the runtime can journal
  * each one and answer it from the journal after a crash instead of calling again.
  */
-import type { JsonValue, ModelRequest, ModelResponse, Step, Workflow } from "../spec/index.js";
+import type {
+  JsonValue,
+  ModelRequest,
+  ModelResponse,
+  Step,
+  ToolDefinition,
+  ToolResult,
+  Workflow,
+} from "../spec/index.js";
 
 export interface LoadedDocument {
   documentId: string;
@@ -39,6 +47,17 @@ export interface StepContext {
   callModel(request: ModelRequest): Promise<ModelResponse>;
   /** A journaled request to a person: answered, or the run waits. Idempotent per call site. */
   humanInput(kind: "clarification" | "approval", prompt: string): Promise<HumanInputResult>;
+  /**
+   * The tools a server offers (filtered by its `mcp.tools` list). Not journaled: a description, not
+   * an effect; it starts the server on first use. Throws when the server is not declared.
+   */
+  listTools(server: string): Promise<readonly ToolDefinition[]>;
+  /**
+   * A journaled tool call: answered from the journal when this exact call (same position in the
+   * attempt, same server, tool and arguments) was recorded; one in flight at a crash may run again.
+   * Start several at once synchronously, in a fixed order, so their journal keys stay the same.
+   */
+  callTool(server: string, tool: string, args: Record<string, JsonValue>): Promise<ToolResult>;
 }
 
 export type StepOutcome =

@@ -19,7 +19,7 @@ export interface Session {
 
 export interface ConnectOptions {
   startTimeoutMs: number;
-  /** Directory a stdio server starts in (relative argv paths resolve against it). */
+  /** Directory a stdio server starts in when its spec names none. */
   cwd?: string;
   signal?: AbortSignal;
 }
@@ -36,7 +36,7 @@ export async function connectServer(server: ToolServerSpec, options: ConnectOpti
       command: command[0]!,
       args: [...command.slice(1)],
       stderr: "pipe",
-      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...((server.cwd ?? options.cwd) ? { cwd: server.cwd ?? options.cwd } : {}),
     });
     stdio.stderr?.on("data", (chunk: Buffer) => {
       stderr = (stderr + chunk.toString("utf8")).slice(-stderrKeepChars);

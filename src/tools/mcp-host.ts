@@ -23,7 +23,7 @@ export interface McpToolHostOptions {
   startTimeoutMs?: number;
   /** Default per-call timeout (default 60 s). */
   callTimeoutMs?: number;
-  /** Directory stdio servers start in (the workflow's directory); default the process's. */
+  /** Directory stdio servers start in when their spec names none; default the process's. */
   cwd?: string;
 }
 
@@ -41,7 +41,8 @@ export function createMcpToolHost(options: McpToolHostOptions = {}): ToolHost {
   const entries = new Map<string, Entry>();
   let closed = false;
 
-  const keyOf = (server: ToolServerSpec) => JSON.stringify([server.id, server.mcp ?? null]);
+  const keyOf = (server: ToolServerSpec) =>
+    JSON.stringify([server.id, server.mcp ?? null, server.cwd ?? null]);
 
   function entryFor(server: ToolServerSpec): Entry {
     if (closed) throw new ToolServerError(server.id, `tool server '${server.id}': the tool host is closed`);
