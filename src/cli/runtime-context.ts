@@ -4,9 +4,10 @@
  * a silent switch), and a Runtime with the built-in step executors.
  */
 import { hostname } from "node:os";
+import { dirname, resolve } from "node:path";
 import { createDryRunModelClient } from "../models/index.js";
 import { Runtime, StepSlots } from "../runtime/index.js";
-import type { ModelClient, RunEvent, Store } from "../spec/index.js";
+import type { ModelClient, RunEvent, Store, ToolHost, ToolServerSpec } from "../spec/index.js";
 import { builtinExecutors } from "../steps/index.js";
 import { DEFAULT_STORE_URL, openStore } from "../store/index.js";
 import type { ProjectContext } from "./context.js";
@@ -40,16 +41,44 @@ export async function openRuntime(options: RuntimeOptions): Promise<OpenRuntime>
           env: process.env,
         })
       : unavailableModels;
+  // Tool servers start only when an agent step first uses one; the MCP SDK loads only for real runs.
+  const tools: ToolHost | undefined = options.dryRun
+    ? undefined
+    : (await import("../tools/index.js")).createMcpToolHost();
   const runtime = new Runtime({
     store,
     models,
+    ...(tools ? { tools, toolServers: configToolServers(options.project) } : {}),
     dryRunModels: createDryRunModelClient(),
     executors: builtinExecutors,
     slots: new StepSlots(options.maxSteps ?? 64),
     now: Date.now,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
-  return { runtime, store, workerId: `${hostname()}:${process.pid}`, close: () => store.close() };
+  return {
+    runtime,
+    store,
+    workerId: `${hostname()}:${process.pid}`,
+    async close() {
+      try {
+        await tools?.close();
+      } finally {
+        await store.close();
+      }
+    },
+  };
+}
+
+/** Tools declared in quorum.config.yaml; stdio servers start in the config file's directory. */
+function configToolServers(project: ProjectContext | undefined): Record<string, ToolServerSpec> {
+  const declared = project?.config?.tools ?? {};
+  const cwd = project?.configFile ? dirname(resolve(project.configFile)) : undefined;
+  return Object.fromEntries(
+    Object.entries(declared).map(([id, tool]) => [
+      id,
+      { id, ...(tool.mcp ? { mcp: tool.mcp } : {}), ...(cwd ? { cwd } : {}) },
+    ]),
+  );
 }
 
 /** Commands that only read or answer never call models; if one tries, that is a bug. */
