@@ -3,6 +3,9 @@
  * Same rule as model calls: a call's key hashes (step, round, attempt, tool call number, server,
  * tool, arguments); `tool-call-start` is durable before the call leaves, `tool-call-end` records the
  * result, and on resume a recorded result is returned without calling the server again.
+ * Listings are journaled too (`<server>:tools/list`, once per server and attempt): the tools are part
+ * of every model request of the loop, hence of its journal keys, so a resume or a replay must see
+ * the same list even if the server changed, and needs no server at all when everything is recorded.
  */
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -42,6 +45,7 @@ export function makeToolCalls(
 ): Pick<StepContext, "listTools" | "callTool"> {
   const { deps, writer, index } = scope;
   let calls = 0;
+  const listings = new Map<string, Promise<readonly ToolDefinition[]>>();
   const host = () => {
     if (scope.dryRun) throw new Error("a dry run never calls tools; this is a bug in the step executor");
     if (!deps.tools)
@@ -50,26 +54,43 @@ export function makeToolCalls(
       );
     return deps.tools;
   };
-  return {
-    listTools(server): Promise<readonly ToolDefinition[]> {
-      return host().listTools(toolServer(scope, server), { signal: scope.signal });
-    },
-    async callTool(server, tool, args): Promise<ToolResult> {
-      const request = { server, tool, args };
-      const callKey = sha256(stableStringify({ step: step.id, round, attempt, toolCall: ++calls, request }));
-      const recorded = index.toolCallEnds.get(callKey);
-      if (recorded) return recordedResult(scope, recorded.result, recorded.resultBlob);
-      const spec = toolServer(scope, server);
-      const tools = host();
-      const name = `${server}.${tool}`;
-      await writer.append([{ type: "tool-call-start", stepId: step.id, attempt, callKey, tool: name }]);
-      const startedMs = deps.now();
-      try {
-        const result = await tools.callTool(spec, tool, args, { signal: scope.signal });
-        const json = JSON.stringify(result);
-        const blob =
-          json.length > inlineResultBytes ? await deps.store.putBlob(Buffer.from(json, "utf8")) : undefined;
-        // Recorded, not awaited: it commits before the step's end, through the same ordered writer.
+
+  /**
+   * Answer from the journal when `keyed` was recorded; else journal the start (durably, before the
+   * call leaves), make the call, and record its end.
+   */
+  async function journaled<T>(
+    name: string,
+    keyed: unknown,
+    call: (callKey: string) => Promise<T>,
+  ): Promise<T> {
+    const callKey = sha256(stableStringify(keyed));
+    const recorded = index.toolCallEnds.get(callKey);
+    if (recorded) return recordedResult<T>(scope, recorded.result, recorded.resultBlob);
+    await writer.append([{ type: "tool-call-start", stepId: step.id, attempt, callKey, tool: name }]);
+    const startedMs = deps.now();
+    try {
+      const result = await call(callKey);
+      const json = JSON.stringify(result);
+      const blob =
+        json.length > inlineResultBytes ? await deps.store.putBlob(Buffer.from(json, "utf8")) : undefined;
+      // Recorded, not awaited: it commits before the step's end, through the same ordered writer.
+      writer.record([
+        {
+          type: "tool-call-end",
+          stepId: step.id,
+          attempt,
+          callKey,
+          tool: name,
+          outcome: "ok",
+          ...(blob ? { resultBlob: blob, blobs: [blob] } : { result: result as unknown as JsonValue }),
+          durationMs: deps.now() - startedMs,
+        },
+      ]);
+      return result;
+    } catch (error) {
+      const err = error as Error & { isRetryable?: boolean };
+      if (!scope.signal.aborted)
         writer.record([
           {
             type: "tool-call-end",
@@ -77,44 +98,51 @@ export function makeToolCalls(
             attempt,
             callKey,
             tool: name,
-            outcome: "ok",
-            ...(blob ? { resultBlob: blob, blobs: [blob] } : { result: result as unknown as JsonValue }),
+            outcome: "error",
+            error: {
+              name: err.name,
+              message: err.message,
+              ...(err.isRetryable !== undefined ? { isRetryable: err.isRetryable } : {}),
+            },
             durationMs: deps.now() - startedMs,
           },
         ]);
-        return result;
-      } catch (error) {
-        const err = error as Error & { isRetryable?: boolean };
-        if (!scope.signal.aborted)
-          writer.record([
-            {
-              type: "tool-call-end",
-              stepId: step.id,
-              attempt,
-              callKey,
-              tool: name,
-              outcome: "error",
-              error: {
-                name: err.name,
-                message: err.message,
-                ...(err.isRetryable !== undefined ? { isRetryable: err.isRetryable } : {}),
-              },
-              durationMs: deps.now() - startedMs,
-            },
-          ]);
-        throw error;
+      throw error;
+    }
+  }
+
+  return {
+    listTools(server): Promise<readonly ToolDefinition[]> {
+      let listed = listings.get(server);
+      if (!listed) {
+        listed = journaled(
+          `${server}:tools/list`,
+          { step: step.id, round, attempt, listTools: server },
+          (callKey) =>
+            host()
+              .listTools(toolServer(scope, server), { signal: scope.signal, callKey })
+              .then((tools) => ({ tools })),
+        ).then((r) => r.tools);
+        listings.set(server, listed);
       }
+      return listed;
+    },
+    callTool(server, tool, args): Promise<ToolResult> {
+      const keyed = { step: step.id, round, attempt, toolCall: ++calls, request: { server, tool, args } };
+      return journaled(`${server}.${tool}`, keyed, (callKey) =>
+        host().callTool(toolServer(scope, server), tool, args, { signal: scope.signal, callKey }),
+      );
     },
   };
 }
 
-async function recordedResult(
+async function recordedResult<T>(
   scope: RunScope,
   result: JsonValue | undefined,
   blob: string | undefined,
-): Promise<ToolResult> {
-  if (result !== undefined) return result as unknown as ToolResult;
+): Promise<T> {
+  if (result !== undefined) return result as unknown as T;
   const bytes = blob ? await scope.deps.store.getBlob(blob) : undefined;
   if (!bytes) throw new Error("a recorded tool call result is missing from the store");
-  return JSON.parse(Buffer.from(bytes).toString("utf8")) as ToolResult;
+  return JSON.parse(Buffer.from(bytes).toString("utf8")) as T;
 }

@@ -38,6 +38,11 @@ export interface ToolCallOptions {
   readonly signal?: AbortSignal;
   /** Give up on the call after this long (default: the host's). */
   readonly timeoutMs?: number;
+  /**
+   * The journal's key for this call (or listing): the same call after a crash or in a replay has the
+   * same key. `quorum replay` answers tool calls by it.
+   */
+  readonly callKey?: string;
 }
 
 /**

@@ -10,8 +10,10 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createModelClient } from "../../src/models/client/index.js";
 import { builtinCatalog, createDryRunModelClient, mergeCatalog } from "../../src/models/index.js";
-import { Runtime } from "../../src/runtime/index.js";
+import { Runtime, replayRun } from "../../src/runtime/index.js";
 import type { ModelRequest, ModelToolCall, RunEvent, ToolHost } from "../../src/spec/index.js";
+import { builtinExecutors } from "../../src/steps/index.js";
+import { openStore } from "../../src/store/index.js";
 import { type FakeProvider, startFakeProvider } from "../../src/testing/fake-provider/index.js";
 import { scriptedModels } from "../../src/testing/index.js";
 import { createMcpToolHost } from "../../src/tools/index.js";
@@ -114,8 +116,23 @@ describe("over the real model client and the fake provider", () => {
         .filter((e) => e.type === "tool-call-end")
         .map((e) => (e as { tool: string }).tool)
         .sort(),
-    ).toEqual(["notes.add", "notes.read_note"]);
+    ).toEqual(["notes.add", "notes.read_note", "notes:tools/list"]);
     expect(events.filter((e) => e.type === "model-call-end")).toHaveLength(2);
+
+    // A replay answers the listing, both tool calls and both turns from the journal: no server, no model.
+    const requestsBefore = fake.requests.length;
+    const scratch = await openStore("sqlite::memory:");
+    try {
+      const report = await replayRun(h.store, run.id, scratch, {
+        executors: builtinExecutors,
+        now: Date.now,
+      });
+      expect(report).toMatchObject({ identical: true, unrecordedCalls: 0, callsAnsweredFromJournal: 5 });
+    } finally {
+      await scratch.close();
+    }
+    expect(fake.requests.length).toBe(requestsBefore);
+    expect(callLog(log).sort()).toEqual(["add", "read_note"]);
   });
 });
 
