@@ -65,6 +65,7 @@ export async function connectServer(server: ToolServerSpec, options: ConnectOpti
       ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (error) {
+    // Reap a half-started process; the start failure below is the error worth reporting.
     await client.close().catch(() => {});
     const tail = stderr.trim()
       ? ` Its stderr ended with: ${stderr.trim().split("\n").slice(-5).join(" | ")}`

@@ -134,6 +134,27 @@ describe("over the real model client and the fake provider", () => {
     expect(fake.requests.length).toBe(requestsBefore);
     expect(callLog(log).sort()).toEqual(["add", "read_note"]);
   });
+  it("passes a call the AI SDK found invalid on to the tool check, and its error back to the model", async () => {
+    fake.reset();
+    fake.script(
+      { type: "tool-calls", calls: [{ name: "add", input: { a: "two" } }] },
+      { type: "json", value: { sum: 0, note: "gave up on adding" } },
+    );
+    const catalog = mergeCatalog(builtinCatalog(), {
+      providers: { openai: { preset: "openai", baseURL: fake.baseURL } },
+      models: { "openai/gpt-4o-mini": { capabilities: ["json", "tools"] } },
+    });
+    const models = createModelClient({ catalog, env: { OPENAI_API_KEY: "sk-test-0001" } });
+    const log = join(h.dir, "invalid.log");
+    const runtime = h.runtime(models, { tools: host });
+    const run = await runtime.start(loadTestWorkflow(agentYaml(log), files), {});
+    expect(await runtime.drive(run.id)).toBe("succeeded");
+    const second = fake.requests[1]!.body as { messages: Array<{ role: string; content: unknown }> };
+    expect(String(second.messages.find((m) => m.role === "tool")?.content)).toContain(
+      "arguments for tool 'notes.add' do not fit its input schema",
+    );
+    expect(callLog(log)).toEqual([]);
+  });
 });
 
 describe("with scripted models", () => {
