@@ -106,3 +106,61 @@ describe("quorum run with an agent step", () => {
     }
   });
 });
+
+describe("examples/notes-briefing", () => {
+  it("runs end to end: the server starts from the example's directory, the loop reads every note", async () => {
+    const config = join(dir, "briefing.config.yaml");
+    writeFileSync(
+      config,
+      `quorum: 1\nproviders:\n  openai: { preset: openai, baseURL: "${fake.baseURL}" }\n`,
+    );
+    fake.reset();
+    fake.script((request) => {
+      const messages = (request.body as { messages: Array<{ role: string; content: unknown }> }).messages;
+      const results = messages.filter((m) => m.role === "tool").map((m) => String(m.content));
+      if (results.length === 0) return { type: "tool-calls", calls: [{ name: "list_notes", input: {} }] };
+      if (results.length === 1)
+        return {
+          type: "tool-calls",
+          calls: results[0]!.split("\n").map((name) => ({ name: "read_note", input: { name } })),
+        };
+      return {
+        type: "json",
+        value: {
+          summary: "The importer ships Dec 1; bad-row errors are open.",
+          decisions: [results[1]!.split(".")[0]!],
+          openItems: [{ item: "error messages for bad rows", owner: "Ben" }],
+        },
+      };
+    });
+    const savedKey = process.env.OPENAI_API_KEY;
+    process.env.OPENAI_API_KEY = "sk-fake-0002";
+    try {
+      const result = await cli(
+        "run",
+        "examples/notes-briefing/workflow.yaml",
+        "--config",
+        config,
+        "--db",
+        db,
+        "--json",
+      );
+      expect(result.stderr).toBe("");
+      expect(result.exitCode).toBe(0);
+      const runId = (JSON.parse(result.stdout) as { runId: string }).runId;
+      const out = join(dir, "briefing-out");
+      expect((await cli("docs", "export", runId, "--out", out, "--db", db)).exitCode).toBe(0);
+      const briefing = JSON.parse(readFileSync(join(out, "briefing.json"), "utf8")) as {
+        decisions: string[];
+      };
+      expect(briefing.decisions).toEqual(["Agreed: ship the importer by Dec 1"]);
+      // Turn 3 saw the listing and both notes, read in one turn.
+      expect(fake.requests).toHaveLength(3);
+      const last = (fake.requests[2]!.body as { messages: Array<{ role: string }> }).messages;
+      expect(last.filter((m) => m.role === "tool")).toHaveLength(3);
+    } finally {
+      if (savedKey === undefined) delete process.env.OPENAI_API_KEY;
+      else process.env.OPENAI_API_KEY = savedKey;
+    }
+  });
+});
