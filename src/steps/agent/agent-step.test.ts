@@ -78,6 +78,19 @@ describe("agent loop", () => {
     expect(requests[0]!.tools).toEqual([{ name: "add", inputSchema: { type: "object" } }]);
   });
 
+  it("cuts a huge tool answer before it reaches the model", async () => {
+    const { ctx, requests } = context((_r, turn) =>
+      turn === 1
+        ? { toolCalls: [{ id: "c", name: "add", args: { n: "x".repeat(60_000) } }] }
+        : { text: '{"sum": 1}' },
+    );
+    expect((await agentStep.execute(ctx)).type).toBe("done");
+    const output = (requests[1]!.messages?.at(-1) as { results: Array<{ output: string }> }).results[0]!
+      .output;
+    expect(output).toHaveLength(50_000 + "\n[... 10000 more characters cut by quorum]".length);
+    expect(output.endsWith("[... 10000 more characters cut by quorum]")).toBe(true);
+  });
+
   it("tells the model about a tool it made up, without calling anything", async () => {
     const { ctx, started, requests } = context((_r, turn) =>
       turn === 1 ? { toolCalls: [{ id: "x", name: "mul", args: {} }] } : { text: '{"sum": 1}' },

@@ -11,6 +11,14 @@ import type { CatalogTool } from "./tool-refs.js";
 
 export type ToolResultsMessage = Extract<ModelMessage, { role: "tool" }>;
 
+/** A tool's answer beyond this is cut (and says so): one huge file must not blow the context window. */
+export const maxToolOutputChars = 50_000;
+
+const capped = (text: string) =>
+  text.length <= maxToolOutputChars
+    ? text
+    : `${text.slice(0, maxToolOutputChars)}\n[... ${text.length - maxToolOutputChars} more characters cut by quorum]`;
+
 export async function runToolCalls(
   context: StepContext,
   catalog: readonly CatalogTool[],
@@ -27,7 +35,9 @@ export async function runToolCalls(
       // No await before callTool: the call must start (and take its number) synchronously.
       return context.callTool(entry.server, entry.tool, call.args as Record<string, JsonValue>).then(
         (result) => ({
-          output: result.text || (result.structured !== undefined ? JSON.stringify(result.structured) : ""),
+          output: capped(
+            result.text || (result.structured !== undefined ? JSON.stringify(result.structured) : ""),
+          ),
           isError: result.isError,
         }),
         (error: unknown) => {
