@@ -85,8 +85,9 @@ describe("agent loop", () => {
         : { text: '{"sum": 1}' },
     );
     expect((await agentStep.execute(ctx)).type).toBe("done");
-    const output = (requests[1]!.messages?.at(-1) as { results: Array<{ output: string }> }).results[0]!
-      .output;
+    const last = requests[1]!.messages!.at(-1)!;
+    if (last.role !== "tool") throw new Error("expected tool results last");
+    const output = last.results[0]!.output;
     expect(output).toHaveLength(50_000 + "\n[... 10000 more characters cut by quorum]".length);
     expect(output.endsWith("[... 10000 more characters cut by quorum]")).toBe(true);
   });
