@@ -108,7 +108,7 @@ describe("stdio servers", () => {
       setTimeout(() => controller.abort(new Error("step cancelled")), 100);
       await expect(call).rejects.toThrow("step cancelled");
       await expect
-        .poll(() => readFileSync(log, "utf8").trim().split("\n"))
+        .poll(() => readFileSync(log, "utf8").trim().split("\n"), { timeout: 10_000 })
         .toEqual(["slow", "slow:cancelled", "slow", "slow:cancelled"]);
     } finally {
       await host.close();

@@ -98,7 +98,7 @@ describe("quorum run with an agent step", () => {
       });
       // Both calls made by one server process, which the CLI closed when the command ended.
       await expect
-        .poll(() => readFileSync(log, "utf8").trim().split("\n"))
+        .poll(() => readFileSync(log, "utf8").trim().split("\n"), { timeout: 10_000 })
         .toEqual([expect.any(String), expect.any(String), "exit"]);
       expect(readFileSync(log, "utf8").trim().split("\n").slice(0, 2).sort()).toEqual(["add", "read_note"]);
     } finally {
