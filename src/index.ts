@@ -62,3 +62,5 @@ export type { ChildRunResult, RunSnapshot } from "./steps/index.js";
 export { builtinExecutors, type StepContext, type StepExecutor, type StepOutcome } from "./steps/index.js";
 // Storage.
 export { DEFAULT_STORE_URL, openStore } from "./store/index.js";
+// Tools (MCP) for agent steps.
+export { createMcpToolHost, type McpToolHostOptions } from "./tools/index.js";

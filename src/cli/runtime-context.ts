@@ -4,6 +4,7 @@
  * a silent switch), and a Runtime with the built-in step executors.
  */
 import { hostname } from "node:os";
+import { dirname, resolve } from "node:path";
 import { loadWorkflow } from "../definition/index.js";
 import {
   createDryRunModelClient,
@@ -12,7 +13,7 @@ import {
   withCostControls,
 } from "../models/index.js";
 import { Runtime, StepSlots } from "../runtime/index.js";
-import type { ModelClient, RunEvent, Store } from "../spec/index.js";
+import type { ModelClient, RunEvent, Store, ToolHost, ToolServerSpec } from "../spec/index.js";
 import { builtinExecutors } from "../steps/index.js";
 import { DEFAULT_STORE_URL, openStore } from "../store/index.js";
 import type { ProjectContext } from "./context.js";
@@ -61,16 +62,23 @@ export async function openRuntime(options: RuntimeOptions): Promise<OpenRuntime>
         catalog,
         providerUnavailable: (id) => {
           const provider = catalog.providers[id];
-          return provider ? providerUnavailableReason(provider, process.env) : `unknown provider '${id}'`;
+          return provider
+            ? providerUnavailableReason(provider, process.env, catalog)
+            : `unknown provider '${id}'`;
         },
         quality: store,
         now: Date.now,
       })
     : undefined;
+  // Tool servers start only when an agent step first uses one; the MCP SDK loads only for real runs.
+  const tools: ToolHost | undefined = options.dryRun
+    ? undefined
+    : (await import("../tools/index.js")).createMcpToolHost();
   const runtime = new Runtime({
     store,
     models,
     ...(router ? { router } : {}),
+    ...(tools ? { tools, toolServers: configToolServers(options.project) } : {}),
     dryRunModels: createDryRunModelClient(),
     executors: builtinExecutors,
     slots: new StepSlots(options.maxSteps ?? 64),
@@ -78,7 +86,30 @@ export async function openRuntime(options: RuntimeOptions): Promise<OpenRuntime>
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.project ? { loadWorkflow: subWorkflowLoader(options.project) } : {}),
   });
-  return { runtime, store, workerId: `${hostname()}:${process.pid}`, close: () => store.close() };
+  return {
+    runtime,
+    store,
+    workerId: `${hostname()}:${process.pid}`,
+    async close() {
+      try {
+        await tools?.close();
+      } finally {
+        await store.close();
+      }
+    },
+  };
+}
+
+/** Tools declared in quorum.config.yaml; stdio servers start in the config file's directory. */
+function configToolServers(project: ProjectContext | undefined): Record<string, ToolServerSpec> {
+  const declared = project?.config?.tools ?? {};
+  const cwd = project?.configFile ? dirname(resolve(project.configFile)) : undefined;
+  return Object.fromEntries(
+    Object.entries(declared).map(([id, tool]) => [
+      id,
+      { id, ...(tool.mcp ? { mcp: tool.mcp } : {}), ...(cwd ? { cwd } : {}) },
+    ]),
+  );
 }
 
 /** Sub-workflows are pinned with the project's catalog and tools, like the parent was validated. */

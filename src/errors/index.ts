@@ -4,3 +4,4 @@ export * from "./budget-errors.js";
 export * from "./model-errors.js";
 export * from "./routing-error.js";
 export * from "./store-errors.js";
+export * from "./tool-errors.js";

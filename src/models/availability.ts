@@ -57,6 +57,10 @@ export function noProviderMessage(catalog: QuorumCatalog, env: Env, workflow?: W
 }
 
 /** Why a provider cannot take calls now (names the key to set), or undefined: the model client's rule. */
-export function providerUnavailableReason(provider: ProviderPreset, env: Env): string | undefined {
-  return unavailableReason(provider, env);
+export function providerUnavailableReason(
+  provider: ProviderPreset,
+  env: Env,
+  catalog?: QuorumCatalog,
+): string | undefined {
+  return unavailableReason(provider, env, catalog);
 }

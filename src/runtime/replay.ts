@@ -1,7 +1,7 @@
 /**
  * `quorum replay`: re-execute a recorded run from its journal, with zero live model calls, on a
  * scratch in-memory store, and check that it reproduces the same documents. Every model call is
- * answered by its journal key and every human answer is given back at once; a call the journal
+ * answered by its journal key (tool calls too) and every human answer is given back at once; a call the journal
  * does not have means the run is not deterministic (or the engine changed), and is reported.
  */
 import type {
@@ -12,8 +12,10 @@ import type {
   ModelResponse,
   RouteDecisionEvent,
   Store,
+  ToolCallEndEvent,
 } from "../spec/index.js";
 import { RunNotFoundError } from "./errors.js";
+import { replayToolHost } from "./replay-tools.js";
 import { loadPinned } from "./run-driver.js";
 import { Runtime } from "./runtime.js";
 import type { DriveOutcome, RuntimeDeps } from "./types.js";
@@ -42,10 +44,12 @@ export async function replayRun(
   const calls = new Map<string, ModelCallEndEvent>();
   const responses = new Map<string, HumanInputResponseEvent>();
   const decisions = new Map<string, RouteDecisionEvent>();
+  const toolEnds = new Map<string, ToolCallEndEvent>();
   for (const { event } of await source.readEvents(runId)) {
     if (event.type === "route-decision" && !decisions.has(event.decisionId))
       decisions.set(event.decisionId, event);
     if (event.type === "model-call-end") calls.set(event.callKey, event);
+    if (event.type === "tool-call-end") toolEnds.set(event.callKey, event);
     if (event.type === "human-input-response" && !responses.has(event.requestId))
       responses.set(event.requestId, event);
   }
@@ -74,10 +78,12 @@ export async function replayRun(
       return (await recordedResult(source, end.result, end.resultBlob)) as unknown as ModelResponse;
     },
   };
+  const toolCounters = { answered: 0, unrecorded: 0 };
   const runtime = new Runtime({
     ...deps,
     store: scratch,
     models: fromJournal,
+    tools: replayToolHost(source, toolEnds, toolCounters),
     dryRunModels: fromJournal,
     retryDelayMs: () => 0,
     recordedResponse: (requestId) => responses.get(requestId),
@@ -101,12 +107,12 @@ export async function replayRun(
     runId,
     originalStatus: run.status,
     outcome,
-    callsAnsweredFromJournal: answered,
-    unrecordedCalls: unrecorded,
+    callsAnsweredFromJournal: answered + toolCounters.answered,
+    unrecordedCalls: unrecorded + toolCounters.unrecorded,
     documents,
     identical:
       outcome === run.status &&
-      unrecorded === 0 &&
+      unrecorded + toolCounters.unrecorded === 0 &&
       documents.every((d) => d.identical) &&
       replayed.size === documents.length,
   };

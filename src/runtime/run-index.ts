@@ -9,10 +9,13 @@ import type {
   ModelCallEndEvent,
   RouteDecisionEvent,
   RunEvent,
+  ToolCallEndEvent,
 } from "../spec/index.js";
 
 export class RunIndex {
   readonly callEnds = new Map<string, ModelCallEndEvent>();
+  /** Tool calls that returned (a tool's own `isError` answer included), by call key. */
+  readonly toolCallEnds = new Map<string, ToolCallEndEvent>();
   readonly requests = new Map<string, HumanInputRequestEvent>();
   readonly responses = new Map<string, HumanInputResponseEvent>();
   /** Latest version event per document. */
@@ -28,6 +31,9 @@ export class RunIndex {
     switch (event.type) {
       case "model-call-end":
         if (event.outcome === "ok") this.callEnds.set(event.callKey, event);
+        return;
+      case "tool-call-end":
+        if (event.outcome === "ok") this.toolCallEnds.set(event.callKey, event);
         return;
       case "human-input-request":
         this.requests.set(event.requestId, event);

@@ -10,6 +10,7 @@ import type { RoutingMode } from "../engine/index.js";
 import { StoreConflictError } from "../errors/index.js";
 import { builtinCatalog } from "../models/index.js";
 import type { JsonValue, RunRecord, Workflow } from "../spec/index.js";
+import { checkAgentTools } from "./check-tools.js";
 import { type PinnedChild, pinChildren, type WorkflowLoader } from "./children.js";
 import { RunNotFoundError, WorkflowNotRunnableError } from "./errors.js";
 import { resolveInputs } from "./inputs.js";
@@ -54,6 +55,7 @@ export class Runtime {
       throw new Error("a dry run needs RuntimeDeps.dryRunModels");
     const absolute = { ...workflow, source: { ...workflow.source, file: resolve(workflow.source.file) } };
     const children = options.children ?? pinChildren(absolute, this.deps.loadWorkflow ?? defaultLoader);
+    if (!options.dryRun) await checkAgentTools(workflow, this.deps);
     const pinned: PinnedDefinition = {
       workflow: absolute,
       ...(children ? { children } : {}),

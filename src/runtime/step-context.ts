@@ -18,6 +18,7 @@ import { runChild } from "./child-run.js";
 import { modelChooser } from "./choose-models.js";
 import { sha256, stableStringify } from "./hash.js";
 import { readDocumentText, runData } from "./run-data.js";
+import { makeToolCalls } from "./tool-calls.js";
 import type { RunScope } from "./types.js";
 
 /** Results larger than this go to a blob instead of inline in the event. */
@@ -39,6 +40,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
     feedback: [...stepState.feedback],
     signal: scope.signal,
     dryRun: scope.dryRun,
+    ...makeToolCalls(scope, step, attempt, round),
     async readDocument(documentId) {
       const loaded = await readDocumentText(scope, documentId);
       return loaded ? { documentId, ...loaded } : undefined;

@@ -7,6 +7,8 @@ import type {
   StepKind,
   StepRouter,
   Store,
+  ToolHost,
+  ToolServerSpec,
   Workflow,
 } from "../spec/index.js";
 import type { StepExecutor } from "../steps/types.js";
@@ -49,6 +51,10 @@ export interface RuntimeDeps {
   loadWorkflow?: WorkflowLoader;
   /** Directory relative paths in `check` steps resolve against (the workflow file's). */
   baseDir?: string;
+  /** Tool servers for `agent` steps; started lazily, closed by whoever created the host. */
+  tools?: ToolHost;
+  /** Tool servers declared in quorum.config.yaml; the workflow's own `tools:` win on a name clash. */
+  toolServers?: Readonly<Record<string, ToolServerSpec>>;
 }
 
 /** What a run is pinned to: the normalized workflow (prompts and schemas inside) and run options. */

@@ -9,5 +9,6 @@ export * from "./plan.js";
 export * from "./routing.js";
 export * from "./spend.js";
 export * from "./store.js";
+export * from "./tools.js";
 export * from "./workflow.js";
 export * from "./workflow-file.js";

@@ -15,7 +15,46 @@ export interface ModelRequest {
   readonly temperature?: number;
   /** Content must stay on local models. */
   readonly sensitive?: boolean;
+  /**
+   * Tools the model may call instead of answering (agent steps). The model layer only relays them:
+   * it never runs a tool; calls come back in `ModelResponse.toolCalls`.
+   */
+  readonly tools?: readonly ModelTool[];
+  /**
+   * The conversation after `prompt`, for a multi-turn exchange: earlier answers, their tool calls
+   * and the tools' results, so turn N sees everything before it.
+   */
+  readonly messages?: readonly ModelMessage[];
 }
+
+export interface ModelTool {
+  /** Unique within the request; letters, digits, `_` and `-` (what every provider accepts). */
+  readonly name: string;
+  readonly description?: string;
+  /** JSON Schema of the arguments object. */
+  readonly inputSchema: Record<string, unknown>;
+}
+
+/** A tool call the model asked for; `id` pairs it with its result in the next turn. */
+export interface ModelToolCall {
+  readonly id: string;
+  readonly name: string;
+  readonly args: Record<string, unknown>;
+}
+
+/** One message of a continued conversation, tagged by `role`. */
+export type ModelMessage =
+  | { readonly role: "assistant"; readonly text: string; readonly toolCalls?: readonly ModelToolCall[] }
+  | {
+      readonly role: "tool";
+      readonly results: ReadonlyArray<{
+        readonly id: string;
+        readonly name: string;
+        readonly output: string;
+        readonly isError?: boolean;
+      }>;
+    }
+  | { readonly role: "user"; readonly text: string };
 
 export interface ModelUsage {
   readonly inputTokens: number;
@@ -34,6 +73,8 @@ export interface ModelResponse {
   readonly finishReason?: string;
   /** Produced by the schema-driven dry-run stub, not a real model. */
   readonly dryRun?: boolean;
+  /** Tools the model wants called before it answers (only when the request offered `tools`). */
+  readonly toolCalls?: readonly ModelToolCall[];
   /** Answered from the response cache: nothing was sent and nothing paid (`costUsd` 0). */
   readonly cacheHit?: boolean;
 }

@@ -1,5 +1,6 @@
 /** Step executors, one folder per kind. Kinds without an executor are refused before a run starts. */
 import type { StepKind } from "../spec/index.js";
+import { agentStep } from "./agent/agent-step.js";
 import { approvalStep } from "./approval/approval-step.js";
 import { arbiterStep } from "./arbiter/arbiter-step.js";
 import { checkStep } from "./check/check-step.js";
@@ -10,6 +11,7 @@ import { modelStep } from "./model/model-step.js";
 import type { StepExecutor } from "./types.js";
 import { workflowStep } from "./workflow/workflow-step.js";
 
+export { type CatalogTool, parseToolRef, resolveTools } from "./agent/tool-refs.js";
 export { lookupPath } from "./lookup.js";
 export type {
   ChildRunResult,
@@ -31,4 +33,5 @@ export const builtinExecutors: Partial<Record<StepKind, StepExecutor>> = {
   map: mapStep,
   arbiter: arbiterStep,
   workflow: workflowStep,
+  agent: agentStep,
 };

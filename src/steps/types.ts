@@ -11,6 +11,8 @@ import type {
   Routing,
   Step,
   StepKind,
+  ToolDefinition,
+  ToolResult,
   Workflow,
 } from "../spec/index.js";
 
@@ -94,6 +96,17 @@ export interface StepContext {
    * child per step attempt: called again for the same attempt (after a crash), it resumes it.
    */
   runChild(inputs: Record<string, JsonValue>): Promise<ChildRunResult>;
+  /**
+   * The tools a server offers (filtered by its `mcp.tools` list). Not journaled: a description, not
+   * an effect; it starts the server on first use. Throws when the server is not declared.
+   */
+  listTools(server: string): Promise<readonly ToolDefinition[]>;
+  /**
+   * A journaled tool call: answered from the journal when this exact call (same position in the
+   * attempt, same server, tool and arguments) was recorded; one in flight at a crash may run again.
+   * Start several at once synchronously, in a fixed order, so their journal keys stay the same.
+   */
+  callTool(server: string, tool: string, args: Record<string, JsonValue>): Promise<ToolResult>;
 }
 
 /** How a child run ended; `documents` are its latest document versions, by document id. */

@@ -2,11 +2,19 @@
  * A ModelClient for tests that answers from a script: a function of the request (and how many
  * calls came before). Counts every call, so tests can prove a recorded call is never repeated.
  */
-import type { ModelClient, ModelRequest, ModelResponse } from "../spec/index.js";
+import type { ModelClient, ModelRequest, ModelResponse, ModelToolCall } from "../spec/index.js";
 
 export type ScriptedAnswer =
   | string
-  | { text: string; model?: string; inputTokens?: number; outputTokens?: number; costUsd?: number }
+  | {
+      text: string;
+      model?: string;
+      inputTokens?: number;
+      outputTokens?: number;
+      costUsd?: number;
+      /** Tools the model asks for (agent steps); only honoured when the request offered tools. */
+      toolCalls?: ModelToolCall[];
+    }
   | Error;
 
 export interface ScriptedModels extends ModelClient {
@@ -34,6 +42,7 @@ export function scriptedModels(
         model: r.model ?? request.models[0] ?? "scripted/model",
         usage: { inputTokens: r.inputTokens ?? 10, outputTokens: r.outputTokens ?? 20 },
         ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : { costUsd: 0.001 }),
+        ...("toolCalls" in r && r.toolCalls && request.tools?.length ? { toolCalls: r.toolCalls } : {}),
       };
     },
   };

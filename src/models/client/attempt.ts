@@ -6,13 +6,15 @@
  */
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { generateText, jsonSchema, NoObjectGeneratedError, Output } from "ai";
-import type { ModelRequest } from "../../spec/index.js";
+import type { ModelRequest, ModelToolCall } from "../../spec/index.js";
 import { type SdkLanguageModelUsage, type TokenUsage, usageFromSdk } from "../cost.js";
+import { sdkMessages, sdkTools, toolCallsFromSdk } from "./conversation.js";
 
 export interface AttemptResult {
   text: string;
   usage: TokenUsage;
   finishReason?: string;
+  toolCalls?: ModelToolCall[];
 }
 
 export interface AttemptSettings {
@@ -41,11 +43,14 @@ export async function runAttempt(
         ...(request.schemaName ? { name: request.schemaName } : {}),
       })
     : undefined;
+  const tools = sdkTools(request);
+  const messages = sdkMessages(request);
   try {
     const result = await generateText({
       model,
       ...(system === undefined ? {} : { system }),
-      prompt: request.prompt,
+      ...(messages ? { messages } : { prompt: request.prompt }),
+      ...(tools ? { tools } : {}),
       ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
       ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
       ...(output ? { output } : {}),
@@ -57,6 +62,7 @@ export async function runAttempt(
       text: result.text,
       usage: usageFromSdk(result.usage as SdkLanguageModelUsage),
       finishReason: result.finishReason,
+      ...(result.toolCalls.length > 0 ? { toolCalls: toolCallsFromSdk(result.toolCalls) } : {}),
     };
   } catch (error) {
     if (!NoObjectGeneratedError.isInstance(error)) throw error;

@@ -120,7 +120,7 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
     for (const candidate of candidates) {
       const outcome = await tryCandidate(candidate, request, context);
       if (outcome.type !== "answered") continue;
-      const { text, usage, finishReason } = outcome.result;
+      const { text, usage, finishReason, toolCalls } = outcome.result;
       const costUsd = ledger.costUsd();
       return {
         text,
@@ -133,6 +133,7 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
         },
         ...(costUsd === undefined ? {} : { costUsd }),
         ...(finishReason ? { finishReason } : {}),
+        ...(toolCalls ? { toolCalls } : {}),
       };
     }
     const tried = candidates.map((candidate) => candidate.ref).join(", ");
