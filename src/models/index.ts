@@ -6,3 +6,10 @@ export * from "./client/index.js";
 export * from "./cost.js";
 export { createDryRunModelClient, dryRunModel } from "./dry-run/dry-run-client.js";
 export { exampleFromSchema } from "./dry-run/example-from-schema.js";
+export type {
+  BreakerPolicy,
+  BreakerState,
+  ErrorClass,
+  HealthView,
+  KeyRotation as KeyRotationStrategy,
+} from "./middleware/index.js";

@@ -34,6 +34,27 @@ export interface ModelResponse {
   readonly finishReason?: string;
   /** Produced by the schema-driven dry-run stub, not a real model. */
   readonly dryRun?: boolean;
+  /** Every attempt the model layer made for this call, for the journal (key aliases, never keys). */
+  readonly trace?: ModelCallTrace;
+}
+
+/** One attempt inside a call: which model and key alias, how long, how it ended, what it cost. */
+export interface ModelAttemptTrace {
+  /** `provider/model`. */
+  readonly model: string;
+  /** The environment variable the key came from (`GROQ_API_KEY_2`), `(none)` for keyless servers. */
+  readonly keyAlias: string;
+  readonly latencyMs: number;
+  readonly ttftMs?: number;
+  readonly outcome: "ok" | "failed" | "aborted";
+  /** Why it failed (`rate-limit`, `server`, `timeout`, `context-length`, ...). */
+  readonly errorClass?: string;
+  readonly status?: number;
+  readonly costUsd?: number;
+}
+
+export interface ModelCallTrace {
+  readonly attempts: readonly ModelAttemptTrace[];
 }
 
 export interface ModelCallOptions {
@@ -43,6 +64,8 @@ export interface ModelCallOptions {
    * Usable as an idempotency key; `quorum replay` answers calls by it.
    */
   readonly callKey?: string;
+  /** The run this call belongs to: sticky key rotation keeps one key per run (prompt-cache hits). */
+  readonly runId?: string;
 }
 
 export interface ModelClient {

@@ -3,6 +3,7 @@
  * table, extended and overridden by `quorum.config.yaml`. Plain data in, plain data out.
  */
 import type { ModelCatalog, ModelInfo, ModelPrice } from "../../spec/index.js";
+import type { ModelLimits } from "./limits.js";
 import { parseModelRef } from "./model-ref.js";
 import { type LongContextPrice, longContextTokens, type PriceTableEntry, priceTable } from "./prices.js";
 import { type ProviderPreset, providerPreset, providerPresets } from "./providers.js";
@@ -13,6 +14,8 @@ export interface CatalogModel extends ModelInfo {
   notes?: string;
   /** Set on alias entries: the dated ref this one stands for. */
   aliasOf?: string;
+  /** Per-key limits for this model (on top of its provider's) and a concurrency cap for the model. */
+  limits?: ModelLimits;
 }
 
 /** A `ModelCatalog` whose providers carry their presets (kind, baseURL, key variables). */

@@ -28,6 +28,8 @@ export function additionsFromConfig(config: Pick<ConfigFile, "providers" | "mode
       ...(provider.baseURL === undefined ? {} : { baseURL: provider.baseURL }),
       ...(provider.apiKeyEnv === undefined ? {} : { apiKeyEnv: provider.apiKeyEnv }),
       ...(provider.local === undefined ? {} : { local: provider.local }),
+      ...(provider.limits === undefined ? {} : { limits: { ...provider.limits } }),
+      ...(provider.keyRotation === undefined ? {} : { keyRotation: provider.keyRotation }),
     };
   }
   const models: Record<string, ModelAddition> = {};
@@ -37,6 +39,7 @@ export function additionsFromConfig(config: Pick<ConfigFile, "providers" | "mode
       ...(model.maxOutputTokens === undefined ? {} : { maxOutputTokens: model.maxOutputTokens }),
       ...(model.capabilities === undefined ? {} : { capabilities: [...model.capabilities] }),
       ...(model.price === undefined ? {} : { price: priceFromConfig(model.price) }),
+      ...(model.limits === undefined ? {} : { limits: { ...model.limits } }),
     };
   }
   return { providers, models };

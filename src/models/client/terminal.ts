@@ -1,0 +1,55 @@
+/**
+ * The innermost handler of the middleware chain: one request to one model with one key through the
+ * AI SDK (`maxRetries: 0`, the middlewares are the only retry loop). SDK errors become classified
+ * `AttemptError`s carrying whatever usage the provider billed; a refusal (`content-filter`) is a
+ * failure too, so the fallback can ask another model. An abort of the caller's signal passes through.
+ */
+import type { LanguageModelV3 } from "@ai-sdk/provider";
+import type { ProviderPreset } from "../catalog/index.js";
+import { type SdkLanguageModelUsage, usageFromSdk } from "../cost.js";
+import { classifyFailure } from "../middleware/classify.js";
+import { AttemptError, type AttemptHandler } from "../middleware/contract.js";
+import { runAttempt } from "./attempt.js";
+import { supportsNativeSchema } from "./providers.js";
+
+export interface TerminalOptions {
+  model(provider: ProviderPreset, apiKey: string | undefined, modelId: string): LanguageModelV3;
+  now: () => number;
+}
+
+export function sdkTerminal(options: TerminalOptions): AttemptHandler {
+  return async (call) => {
+    const { target } = call;
+    let result: Awaited<ReturnType<typeof runAttempt>>;
+    try {
+      const model = options.model(target.provider, call.key?.value, target.modelId);
+      result = await runAttempt(model, call.request, {
+        nativeSchema: supportsNativeSchema(target.provider),
+        abortSignal: call.signal ?? new AbortController().signal,
+      });
+    } catch (error) {
+      if (call.callSignal?.aborted) throw call.callSignal.reason ?? error;
+      if (call.signal?.aborted) throw error; // the timeout middleware names it
+      const usage = (error as { usage?: unknown } | undefined)?.usage;
+      const billed =
+        typeof usage === "object" && usage !== null && "inputTokens" in usage
+          ? usageFromSdk(usage as SdkLanguageModelUsage)
+          : undefined;
+      throw new AttemptError(classifyFailure(error, options.now()), {
+        cause: error,
+        ...(billed ? { usage: billed } : {}),
+      });
+    }
+    if (result.finishReason === "content-filter")
+      throw new AttemptError(
+        {
+          type: "fatal",
+          message: "the model refused to answer (content filter)",
+          contextLength: false,
+          errorClass: "refusal",
+        },
+        { usage: result.usage },
+      );
+    return result;
+  };
+}
