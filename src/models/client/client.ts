@@ -54,6 +54,8 @@ export interface ModelClientOptions {
   limitMarginMs?: number;
   /** The whole call, all attempts and waits included, is aborted after this (default: no limit). */
   callTimeoutMs?: number;
+  /** Stream answers (`streamText`): adds time to first token to the trace (default false). */
+  streaming?: boolean;
   /** Replaces the AI SDK call at the end of the middleware chain (benches, chain tests). */
   terminal?: AttemptHandler;
 }
@@ -97,6 +99,7 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
     maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
     attemptTimeoutMs: options.attemptTimeoutMs ?? 300_000,
     limitMarginMs: options.limitMarginMs ?? 100,
+    streaming: options.streaming ?? false,
     ...(options.terminal ? { terminal: options.terminal } : {}),
   });
   const redact = (text: string) => redactSecrets(text, secrets);

@@ -41,6 +41,7 @@ export interface PipelineOptions {
   maxRetryAfterMs: number;
   attemptTimeoutMs: number;
   limitMarginMs: number;
+  streaming: boolean;
   /** Replaces the SDK call (benches and tests of the chain itself). */
   terminal?: AttemptHandler;
 }
@@ -77,6 +78,6 @@ export function buildPipeline(options: PipelineOptions): AttemptHandler {
       traceMiddleware({ now, health: options.health }),
       timeoutMiddleware(options.attemptTimeoutMs),
     ],
-    options.terminal ?? sdkTerminal({ model: options.model, now }),
+    options.terminal ?? sdkTerminal({ model: options.model, now, streaming: options.streaming }),
   );
 }

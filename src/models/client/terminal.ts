@@ -8,25 +8,31 @@ import type { LanguageModelV3 } from "@ai-sdk/provider";
 import type { ProviderPreset } from "../catalog/index.js";
 import { type SdkLanguageModelUsage, usageFromSdk } from "../cost.js";
 import { classifyFailure } from "../middleware/classify.js";
-import { AttemptError, type AttemptHandler } from "../middleware/contract.js";
+import { AttemptError, type AttemptHandler, type AttemptResult } from "../middleware/contract.js";
 import { runAttempt } from "./attempt.js";
 import { supportsNativeSchema } from "./providers.js";
+import { runStreamingAttempt } from "./stream-attempt.js";
 
 export interface TerminalOptions {
   model(provider: ProviderPreset, apiKey: string | undefined, modelId: string): LanguageModelV3;
   now: () => number;
+  /** Stream each answer: measures time to first token and surfaces in-band stream errors. */
+  streaming?: boolean;
 }
 
 export function sdkTerminal(options: TerminalOptions): AttemptHandler {
   return async (call) => {
     const { target } = call;
-    let result: Awaited<ReturnType<typeof runAttempt>>;
+    let result: AttemptResult;
     try {
       const model = options.model(target.provider, call.key?.value, target.modelId);
-      result = await runAttempt(model, call.request, {
+      const settings = {
         nativeSchema: supportsNativeSchema(target.provider),
         abortSignal: call.signal ?? new AbortController().signal,
-      });
+      };
+      result = options.streaming
+        ? await runStreamingAttempt(model, call.request, { ...settings, now: options.now })
+        : await runAttempt(model, call.request, settings);
     } catch (error) {
       if (call.callSignal?.aborted) throw call.callSignal.reason ?? error;
       if (call.signal?.aborted) throw error; // the timeout middleware names it

@@ -48,6 +48,8 @@ export interface AttemptResult {
   readonly text: string;
   readonly usage: TokenUsage;
   readonly finishReason?: string;
+  /** Milliseconds from sending to the first token, when the attempt streamed. */
+  readonly ttftMs?: number;
 }
 
 export type AttemptHandler = (call: AttemptCall) => Promise<AttemptResult>;

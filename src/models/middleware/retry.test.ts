@@ -55,3 +55,18 @@ describe("retryMiddleware", () => {
     expect(seen).toEqual(["outer", "inner", "terminal"]);
   });
 });
+
+describe("retryMiddleware with Retry-After", () => {
+  it("adds no backoff when the provider announced a window: the key pool enforces it per key", async () => {
+    const rateLimited = fails({
+      type: "retryable",
+      status: 429,
+      message: "429",
+      retryAfterMs: 2_000,
+      errorClass: "rate-limit",
+    });
+    const { next, calls } = scripted(rateLimited, answer());
+    await retry(attemptCall(), next);
+    expect(calls.map((call) => call.notBeforeMs)).toEqual([undefined, undefined]);
+  });
+});

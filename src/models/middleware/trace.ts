@@ -22,7 +22,13 @@ export function traceMiddleware(options: { now: () => number; health?: HealthReg
       const latencyMs = options.now() - startMs;
       observe(latencyMs);
       const costUsd = call.state.addUsage(call.target.ref, result.usage);
-      call.state.trace({ ...base, latencyMs, outcome: "ok", ...(costUsd === undefined ? {} : { costUsd }) });
+      call.state.trace({
+        ...base,
+        latencyMs,
+        ...(result.ttftMs === undefined ? {} : { ttftMs: result.ttftMs }),
+        outcome: "ok",
+        ...(costUsd === undefined ? {} : { costUsd }),
+      });
       return result;
     } catch (error) {
       const latencyMs = options.now() - startMs;
