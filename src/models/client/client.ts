@@ -4,9 +4,11 @@
  * rotating keys, honouring Retry-After), and returns the first answer with its exact cost. It is the
  * only retry loop between a step and a provider; the SDK is always called with `maxRetries: 0`.
  */
+
+import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { ModelCallError } from "../../errors/index.js";
 import type { ModelCallOptions, ModelClient, ModelRequest, ModelResponse } from "../../spec/index.js";
-import type { KeyRotation, QuorumCatalog } from "../catalog/index.js";
+import type { KeyRotation, ProviderPreset, QuorumCatalog } from "../catalog/index.js";
 import {
   type AttemptHandler,
   type BreakerPolicy,
@@ -56,6 +58,11 @@ export interface ModelClientOptions {
   callTimeoutMs?: number;
   /** Stream answers (`streamText`): adds time to first token to the trace (default false). */
   streaming?: boolean;
+  /**
+   * Builds the AI SDK model for a provider, key and model id (default: the provider's own SDK from
+   * its preset). Benches and tests pass `MockLanguageModelV3` here to run the whole chain offline.
+   */
+  languageModel?: (provider: ProviderPreset, apiKey: string | undefined, modelId: string) => LanguageModelV3;
   /** Replaces the AI SDK call at the end of the middleware chain (benches, chain tests). */
   terminal?: AttemptHandler;
 }
@@ -91,7 +98,8 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
     catalog,
     pool: ring,
     health,
-    model: (provider, apiKey, modelId) => providers.model(provider, apiKey, modelId),
+    model:
+      options.languageModel ?? ((provider, apiKey, modelId) => providers.model(provider, apiKey, modelId)),
     now,
     sleep: options.sleep ?? sleepMs,
     random: options.random ?? Math.random,

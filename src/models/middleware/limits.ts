@@ -1,14 +1,15 @@
 /**
  * Per-key RPM / TPM / requests-per-day limits, from the catalog (provider limits apply to every call
- * of a key, model limits to that model's calls of the key). Before an attempt is sent it books its
- * slot in every window it counts against (tokens estimated), waits for the slot, and after the
- * answer replaces the estimate with the tokens actually used. The key pool asks the same registry
+ * of a key, model limits to that model's calls of the key). An attempt waits until every window it
+ * counts against has room, books itself there at the moment it is sent (tokens estimated), and when
+ * the answer comes back replaces the estimate with the tokens actually used (see `WindowLog` for why
+ * it counts at the answer's time). The key pool asks the same registry
  * when each key is next free, so it picks the key that can go soonest.
  */
 import type { ModelLimits } from "../catalog/index.js";
 import { type AttemptCall, AttemptError, type AttemptMiddleware, type AttemptTarget } from "./contract.js";
 import type { KeySlot } from "./key-slot.js";
-import { type Booking, WindowLog } from "./window-log.js";
+import { WindowLog } from "./window-log.js";
 
 const minuteMs = 60_000;
 const dayMs = 86_400_000;
@@ -99,47 +100,50 @@ export function limitsMiddleware(options: LimitsOptions): AttemptMiddleware {
     if (!slot) return next(call);
     const windows = options.limits.windowsFor(call.target, slot);
     if (windows.length === 0) return next(call);
+    const tokens = call.estimatedTokens;
+    const startMs = options.now();
+    // Wait until every window has room *now*, then book at the moment of sending.
+    for (;;) {
+      const nowMs = options.now();
+      const atMs = options.limits.earliestMs(windows, nowMs, tokens);
+      if (atMs <= nowMs) break;
+      if (!Number.isFinite(atMs))
+        throw new AttemptError({
+          type: "skip",
+          message: `the request's estimated ${tokens} tokens exceed this model's tokens-per-minute limit; use a model with a larger limit or a shorter prompt`,
+          errorClass: "over-limit",
+          transient: false,
+        });
+      if (atMs - startMs > options.maxWaitMs)
+        throw new AttemptError({
+          type: "skip",
+          message: `the rate limits of key ${slot.alias} leave no room for ${Math.ceil((atMs - nowMs) / 1000)} s, longer than the ${options.maxWaitMs / 1000} s limit; giving this model up`,
+          errorClass: "wait-too-long",
+          transient: true,
+          retryAfterMs: atMs - nowMs,
+        });
+      await options.sleep(atMs - nowMs, call.callSignal);
+      if (slot.disabled || slot.coolUntilMs > options.now())
+        throw new AttemptError({ type: "key-busy", message: `key ${slot.alias} cooled down while waiting` });
+    }
     const nowMs = options.now();
-    const atMs = options.limits.earliestMs(windows, nowMs, call.estimatedTokens);
-    if (!Number.isFinite(atMs))
-      throw new AttemptError({
-        type: "skip",
-        message: `the request's estimated ${call.estimatedTokens} tokens exceed this model's tokens-per-minute limit; use a model with a larger limit or a shorter prompt`,
-        errorClass: "over-limit",
-        transient: false,
-      });
-    if (atMs - nowMs > options.maxWaitMs)
-      throw new AttemptError({
-        type: "skip",
-        message: `the rate limits of key ${slot.alias} leave no room for ${Math.ceil((atMs - nowMs) / 1000)} s, longer than the ${options.maxWaitMs / 1000} s limit; giving this model up`,
-        errorClass: "wait-too-long",
-        transient: true,
-        retryAfterMs: atMs - nowMs,
-      });
     const bookings = windows.map((window) => ({
       window,
-      booking: window.log.book(atMs, weightOf(window, call.estimatedTokens)),
+      booking: window.log.book(nowMs, weightOf(window, tokens)),
     }));
-    const cancel = () => {
-      for (const { window, booking } of bookings) window.log.cancel(booking);
-    };
+    let usedTokens: number | undefined;
     try {
-      if (atMs > nowMs) await options.sleep(atMs - nowMs, call.callSignal);
-    } catch (error) {
-      cancel();
-      throw error;
+      const result = await next(call);
+      usedTokens = result.usage.inputTokens + result.usage.outputTokens;
+      return result;
+    } finally {
+      const doneMs = options.now();
+      for (const { window, booking } of bookings)
+        window.log.close(
+          booking,
+          doneMs,
+          window.counts === "tokens" && usedTokens !== undefined ? usedTokens : booking.weight,
+        );
     }
-    if (slot.disabled || slot.coolUntilMs > options.now()) {
-      cancel();
-      throw new AttemptError({ type: "key-busy", message: `key ${slot.alias} cooled down while waiting` });
-    }
-    const result = await next(call);
-    reconcile(bookings, result.usage.inputTokens + result.usage.outputTokens);
-    return result;
   };
-}
-
-function reconcile(bookings: ReadonlyArray<{ window: Window; booking: Booking }>, tokens: number): void {
-  for (const { window, booking } of bookings)
-    if (window.counts === "tokens") window.log.reconcile(booking, tokens);
 }

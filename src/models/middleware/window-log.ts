@@ -1,13 +1,17 @@
 /**
- * A sliding-window budget (requests or tokens per window) that books future slots. Callers reserve
- * before they send and sleep until their slot; because bookings never go backwards in time, a
- * booking only has to fit the window that ends at it, which makes the check exact and O(window).
+ * A sliding-window budget (requests or tokens per window) for one key. A request is booked at the
+ * moment it is sent and closed when its answer (or error) comes back; until then it counts as
+ * arriving "now". That is deliberately conservative: the provider counts a request when it *arrives*,
+ * which is somewhere between our send and our receipt, so counting it at the later end guarantees
+ * that no window the provider sees holds more than the limit, whatever the network or event-loop lag.
  * Booking is synchronous, so concurrent calls in one process can never both take the last unit.
  */
 
 export interface Booking {
+  /** Send time while open; receipt time once closed. */
   atMs: number;
   weight: number;
+  open: boolean;
 }
 
 export class WindowLog {
@@ -21,34 +25,40 @@ export class WindowLog {
 
   /**
    * The earliest time at or after `fromMs` when `weight` more fits, or `Infinity` when it never can
-   * (a single request estimated above the whole limit).
+   * (a single request estimated above the whole limit). An estimate while requests are in flight:
+   * callers check again when they wake.
    */
   earliestMs(fromMs: number, weight: number): number {
     if (weight > this.limit) return Number.POSITIVE_INFINITY;
-    let atMs = Math.max(fromMs, this.entries.at(-1)?.atMs ?? fromMs);
-    for (;;) {
-      let used = weight;
-      let oldestInWindow: Booking | undefined;
-      // Walk back from the newest booking while it is inside the window ending at `atMs`.
-      for (let i = this.entries.length - 1; i >= 0; i--) {
-        const entry = this.entries[i]!;
-        if (entry.atMs <= atMs - this.windowMs) break;
-        used += entry.weight;
-        oldestInWindow = entry;
-        if (used > this.limit) break;
-      }
-      if (used <= this.limit || !oldestInWindow) return atMs;
-      // Over: wait until the oldest booking that made it overflow leaves the window, then re-check.
-      atMs = this.firstLeavingMs(atMs, weight);
+    const inWindow = this.entries
+      .map((entry) => ({
+        atMs: entry.open ? Math.max(entry.atMs, fromMs) : entry.atMs,
+        weight: entry.weight,
+      }))
+      .filter((entry) => entry.atMs > fromMs - this.windowMs)
+      .sort((a, b) => a.atMs - b.atMs);
+    let excess = inWindow.reduce((sum, entry) => sum + entry.weight, weight) - this.limit;
+    if (excess <= 0) return fromMs;
+    for (const entry of inWindow) {
+      excess -= entry.weight;
+      if (excess <= 0) return entry.atMs + this.windowMs;
     }
+    return fromMs + this.windowMs;
   }
 
-  /** Books `weight` at `atMs` (which must be >= every booking so far: use `earliestMs`). */
-  book(atMs: number, weight: number): Booking {
-    this.prune(atMs);
-    const booking = { atMs, weight };
+  /** Books `weight` sent at `nowMs`; check `earliestMs(nowMs, weight) <= nowMs` first. */
+  book(nowMs: number, weight: number): Booking {
+    this.prune(nowMs);
+    const booking = { atMs: nowMs, weight, open: true };
     this.entries.push(booking);
     return booking;
+  }
+
+  /** The answer came back at `nowMs`; `weight` replaces the estimate with what was actually used. */
+  close(booking: Booking, nowMs: number, weight = booking.weight): void {
+    booking.atMs = Math.max(booking.atMs, nowMs);
+    booking.weight = weight;
+    booking.open = false;
   }
 
   /** Gives a booking back (the attempt was never sent). */
@@ -57,35 +67,16 @@ export class WindowLog {
     if (index >= 0) this.entries.splice(index, 1);
   }
 
-  /** Replaces an estimate with what was actually used, so later bookings see the real load. */
-  reconcile(booking: Booking, weight: number): void {
-    booking.weight = weight;
-  }
-
-  /** Total weight booked inside the window ending at `atMs` (for tests and health views). */
+  /** Total weight counted inside the window ending at `atMs` (for tests and health views). */
   usedAt(atMs: number): number {
     let used = 0;
     for (const entry of this.entries)
-      if (entry.atMs > atMs - this.windowMs && entry.atMs <= atMs) used += entry.weight;
+      if (entry.open || (entry.atMs > atMs - this.windowMs && entry.atMs <= atMs)) used += entry.weight;
     return used;
   }
 
-  /** When enough old weight has left the window ending at `atMs` for `weight` to fit. */
-  private firstLeavingMs(atMs: number, weight: number): number {
-    let excess = weight - this.limit;
-    for (const entry of this.entries) if (entry.atMs > atMs - this.windowMs) excess += entry.weight;
-    for (const entry of this.entries) {
-      if (entry.atMs <= atMs - this.windowMs) continue;
-      excess -= entry.weight;
-      if (excess <= 0) return entry.atMs + this.windowMs;
-    }
-    return atMs + this.windowMs;
-  }
-
-  /** Forgets bookings that can no longer fall inside any window from `nowMs` on. */
+  /** Forgets closed bookings that can no longer fall inside any window from `nowMs` on. */
   private prune(nowMs: number): void {
-    let drop = 0;
-    while (drop < this.entries.length && this.entries[drop]!.atMs <= nowMs - this.windowMs) drop++;
-    if (drop > 0) this.entries = this.entries.slice(drop);
+    this.entries = this.entries.filter((entry) => entry.open || entry.atMs > nowMs - this.windowMs);
   }
 }
