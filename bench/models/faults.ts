@@ -1,8 +1,10 @@
 /**
  * The fault run (DESIGN.md §6): many calls through the real model client and the real AI SDK providers
- * over HTTP to the in-repo fake provider, while 30 % of attempts get a 5xx, 3 % a 429 with
- * `retry-after-ms`, one provider is down (connection refused), and every key has a tight RPM limit
- * that the fake server enforces. The fake server, not the client, counts requests over a limit and
+ * over HTTP to the in-repo fake provider, while 30 % of attempts get a 5xx, one provider is down
+ * (connection refused), and every key has a tight RPM limit that the fake server enforces (a request
+ * over it gets a 429 with Retry-After). `rateLimitedRate` adds 429s at random on top (the stress
+ * variant), which no client can fully keep out of a window: requests already on their way when the
+ * server announces it arrive inside it. The fake server, not the client, counts requests over a limit and
  * requests inside an announced Retry-After window.
  *
  * Time runs `timeScale` times faster for both sides (the client's `now`/`sleep` and the fake's `now`
@@ -29,7 +31,7 @@ export const defaultFaultOptions: FaultOptions = {
   concurrency: 40,
   timeScale: 30,
   serverErrorRate: 0.3,
-  rateLimitedRate: 0.03,
+  rateLimitedRate: 0,
   rpmPerKey: 20,
   keysPerProvider: 3,
 };
