@@ -18,6 +18,7 @@ import {
   HealthRegistry,
   type HealthView,
   KeyPool,
+  retryAfterMsFromHeaders,
   sleepMs,
 } from "../middleware/index.js";
 import { isProbedServer, unavailableReason } from "./availability.js";
@@ -91,7 +92,16 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
   const configReasons = new Map(
     Object.values(catalog.providers).map((provider) => [provider.id, unavailableReason(provider, env)]),
   );
-  const providers = new ProviderCache(options.fetch);
+  // A 429's Retry-After cools its key the moment the headers arrive, not when the SDK has read and
+  // parsed the body: calls sending in between would otherwise reach the key inside its window.
+  const providers = new ProviderCache(options.fetch, (providerId, apiKey, status, headers) => {
+    if (status !== 429 && status < 500) return;
+    const retryAfterMs = retryAfterMsFromHeaders(Object.fromEntries(headers), now());
+    const slot =
+      retryAfterMs === undefined ? undefined : ring(providerId).slots.find((s) => s.value === apiKey);
+    if (slot && retryAfterMs !== undefined)
+      slot.coolUntilMs = Math.max(slot.coolUntilMs, now() + retryAfterMs);
+  });
   const probes = new ServerProbes(fetch, now, options.serverProbeTtlMs ?? 30_000);
   const health = new HealthRegistry(now, { ...defaultBreakerPolicy, ...options.breaker });
   const pipeline = buildPipeline({
