@@ -11,12 +11,8 @@ export {
   retryAfterMsFromHeaders,
 } from "../middleware/index.js";
 export { explainNoProvider, probeServer, type ServerProbe } from "./availability.js";
+export { estimateTokens } from "./call-helpers.js";
 export { automaticCandidateCount, type Candidate, planCandidates } from "./candidates.js";
-export {
-  createModelClient,
-  estimateTokens,
-  type ModelClientOptions,
-  type QuorumModelClient,
-} from "./client.js";
+export { createModelClient, type ModelClientOptions, type QuorumModelClient } from "./client.js";
 export { apiKeyEntriesFromEnv, apiKeysFromEnv } from "./keys.js";
 export { redactSecrets } from "./redact.js";

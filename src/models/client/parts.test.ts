@@ -150,3 +150,13 @@ describe("planCandidates", () => {
     expect(named.skipped[0]!.message).toMatch(/sensitive/);
   });
 });
+
+describe("estimateTokens", () => {
+  it("reserves characters / 4 of the prompt, system and schema, plus the output cap (256 without one)", async () => {
+    const { estimateTokens } = await import("./call-helpers.js");
+    expect(estimateTokens({ models: [], prompt: "x".repeat(400) })).toBe(100 + 256);
+    expect(
+      estimateTokens({ models: [], system: "y".repeat(40), prompt: "x".repeat(40), maxOutputTokens: 10 }),
+    ).toBe(20 + 10);
+  });
+});
