@@ -9,6 +9,7 @@ import { loadWorkflow } from "../definition/index.js";
 import {
   createDryRunModelClient,
   createStepRouter,
+  healthFromClient,
   providerUnavailableReason,
   withCostControls,
 } from "../models/index.js";
@@ -41,20 +42,21 @@ export async function openRuntime(options: RuntimeOptions): Promise<OpenRuntime>
   // The provider SDKs load only when a real model may be called: validate/plan/status stay fast.
   const project = options.project;
   // Real calls go through the cost middleware (cache, context fit, budgets + ledger); dry runs never do.
-  const models: ModelClient =
+  const client =
     options.dryRun || !project
+      ? undefined
+      : (await import("../models/client/index.js")).createModelClient({
+          catalog: project.catalog,
+          env: process.env,
+        });
+  const models: ModelClient =
+    !client || !project
       ? unavailableModels
-      : withCostControls(
-          (await import("../models/client/index.js")).createModelClient({
-            catalog: project.catalog,
-            env: process.env,
-          }),
-          {
-            store,
-            catalog: project.catalog,
-            ...(project.config?.budgets?.daily ? { dailyBudget: project.config.budgets.daily } : {}),
-          },
-        );
+      : withCostControls(client, {
+          store,
+          catalog: project.catalog,
+          ...(project.config?.budgets?.daily ? { dailyBudget: project.config.budgets.daily } : {}),
+        });
   // Steps without explicit models are routed over the project's catalog; learned quality comes from the store.
   const catalog = options.project?.catalog;
   const router = catalog
@@ -67,6 +69,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<OpenRuntime>
             : `unknown provider '${id}'`;
         },
         quality: store,
+        // Breaker states, error rates and latency as this process's model client sees them.
+        ...(client ? { health: healthFromClient(client.health()) } : {}),
         now: Date.now,
       })
     : undefined;

@@ -17,4 +17,11 @@ export { type CostControlOptions, withCostControls } from "./cost-controls.js";
 export { createDryRunModelClient, dryRunModel } from "./dry-run/dry-run-client.js";
 export { exampleFromSchema } from "./dry-run/example-from-schema.js";
 export * from "./local/index.js";
+export type {
+  BreakerPolicy,
+  BreakerState,
+  ErrorClass,
+  HealthView,
+  KeyRotation as KeyRotationStrategy,
+} from "./middleware/index.js";
 export * from "./routing/index.js";

@@ -19,6 +19,15 @@ const EstimateDefaults = z.strictObject({
   outputTokens: z.number().int().nonnegative().optional(),
 });
 
+const Limits = z
+  .strictObject({
+    rpm: z.number().int().positive().optional().describe("Requests per minute, per API key"),
+    tpm: z.number().int().positive().optional().describe("Tokens (input + output) per minute, per API key"),
+    rpd: z.number().int().positive().optional().describe("Requests per day, per API key"),
+    maxConcurrent: z.number().int().positive().optional().describe("Attempts in flight at once"),
+  })
+  .describe("Limits the model layer keeps every key under instead of discovering them through 429s");
+
 export const ConfigFile = z.strictObject({
   quorum: z.literal(1),
   providers: z
@@ -29,6 +38,8 @@ export const ConfigFile = z.strictObject({
         baseURL: z.string().optional(),
         apiKeyEnv: z.string().optional(),
         local: z.boolean().optional(),
+        limits: Limits.optional(),
+        keyRotation: z.enum(["round-robin", "least-used", "sticky"]).optional(),
       }),
     )
     .optional(),
@@ -46,6 +57,7 @@ export const ConfigFile = z.strictObject({
           .min(1)
           .optional()
           .describe("GGUF file of a local/<name> model, relative to this config file."),
+        limits: Limits.optional(),
       }),
     )
     .optional(),

@@ -77,6 +77,27 @@ export interface ModelResponse {
   readonly toolCalls?: readonly ModelToolCall[];
   /** Answered from the response cache: nothing was sent and nothing paid (`costUsd` 0). */
   readonly cacheHit?: boolean;
+  /** Every attempt the model layer made for this call, for the journal (key aliases, never keys). */
+  readonly trace?: ModelCallTrace;
+}
+
+/** One attempt inside a call: which model and key alias, how long, how it ended, what it cost. */
+export interface ModelAttemptTrace {
+  /** `provider/model`. */
+  readonly model: string;
+  /** The environment variable the key came from (`GROQ_API_KEY_2`), `(none)` for keyless servers. */
+  readonly keyAlias: string;
+  readonly latencyMs: number;
+  readonly ttftMs?: number;
+  readonly outcome: "ok" | "failed" | "aborted";
+  /** Why it failed (`rate-limit`, `server`, `timeout`, `context-length`, ...). */
+  readonly errorClass?: string;
+  readonly status?: number;
+  readonly costUsd?: number;
+}
+
+export interface ModelCallTrace {
+  readonly attempts: readonly ModelAttemptTrace[];
 }
 
 /** A limit the budget wrapper enforces for one call, and what to do when a call would exceed it. */
@@ -112,6 +133,8 @@ export interface ModelCallOptions {
   readonly callKey?: string;
   /** Run and step this call belongs to; absent for calls made outside a run. */
   readonly context?: ModelCallContext;
+  /** The run this call belongs to: sticky key rotation keeps one key per run (prompt-cache hits). */
+  readonly runId?: string;
 }
 
 export interface ModelClient {

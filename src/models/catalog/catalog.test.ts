@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { ConfigFile } from "../../spec/index.js";
 import {
   additionsFromConfig,
   apiKeyEnvNames,
@@ -201,6 +202,22 @@ describe("mergeCatalog", () => {
       cachedInputPerMTokUsd: 1,
     });
     expect(pricesOf(merged)["gpu/qwen"]).toEqual({ inputPerMTokUsd: 0, outputPerMTokUsd: 0 });
+  });
+
+  it("carries rate limits and key rotation from the config file into the catalog", () => {
+    const config = ConfigFile.parse({
+      quorum: 1,
+      providers: { groq: { limits: { rpm: 30, tpm: 6_000, rpd: 14_400 }, keyRotation: "sticky" } },
+      models: { "groq/llama-3.1-8b-instant": { limits: { maxConcurrent: 4 } } },
+    });
+    const merged = mergeCatalog(builtinCatalog(), additionsFromConfig(config));
+    expect(merged.providers.groq).toMatchObject({
+      limits: { rpm: 30, tpm: 6_000, rpd: 14_400 },
+      keyRotation: "sticky",
+      apiKeyEnv: "GROQ_API_KEY",
+    });
+    expect(merged.models["groq/llama-3.1-8b-instant"]!.limits).toEqual({ maxConcurrent: 4 });
+    expect(() => ConfigFile.parse({ quorum: 1, providers: { groq: { limits: { rpm: 0 } } } })).toThrow();
   });
 });
 

@@ -3,6 +3,7 @@
  * table, extended and overridden by `quorum.config.yaml`. Plain data in, plain data out.
  */
 import type { ModelCatalog, ModelInfo, ModelPrice } from "../../spec/index.js";
+import type { ModelLimits } from "./limits.js";
 import { parseModelRef } from "./model-ref.js";
 import { type LongContextPrice, longContextTokens, type PriceTableEntry, priceTable } from "./prices.js";
 import { type ProviderPreset, providerPreset, providerPresets } from "./providers.js";
@@ -15,6 +16,8 @@ export interface CatalogModel extends ModelInfo {
   aliasOf?: string;
   /** GGUF file of an in-process (`kind: local`) model, absolute once loaded from config. */
   path?: string;
+  /** Per-key limits for this model (on top of its provider's) and a concurrency cap for the model. */
+  limits?: ModelLimits;
 }
 
 /** A `ModelCatalog` whose providers carry their presets (kind, baseURL, key variables). */

@@ -33,6 +33,8 @@ export function additionsFromConfig(
       ...(provider.baseURL === undefined ? {} : { baseURL: provider.baseURL }),
       ...(provider.apiKeyEnv === undefined ? {} : { apiKeyEnv: provider.apiKeyEnv }),
       ...(provider.local === undefined ? {} : { local: provider.local }),
+      ...(provider.limits === undefined ? {} : { limits: { ...provider.limits } }),
+      ...(provider.keyRotation === undefined ? {} : { keyRotation: provider.keyRotation }),
     };
   }
   const models: Record<string, ModelAddition> = {};
@@ -43,6 +45,7 @@ export function additionsFromConfig(
       ...(model.capabilities === undefined ? {} : { capabilities: [...model.capabilities] }),
       ...(model.price === undefined ? {} : { price: priceFromConfig(model.price) }),
       ...(model.path === undefined ? {} : { path: resolve(baseDir, model.path) }),
+      ...(model.limits === undefined ? {} : { limits: { ...model.limits } }),
     };
   }
   return { providers, models };

@@ -14,6 +14,7 @@ export {
   type QuorumCatalog,
 } from "./catalog.js";
 export { additionsFromConfig, priceFromConfig } from "./from-config.js";
+export type { KeyRotation, ModelLimits } from "./limits.js";
 export { formatModelRef, type ModelRefParts, parseModelRef } from "./model-ref.js";
 export {
   type Capability,

@@ -4,6 +4,7 @@
  * presets (`providers: { ollama02: { preset: ollama, baseURL: ... } }`) all read the same table.
  */
 import type { ProviderInfo } from "../../spec/index.js";
+import type { KeyRotation, ModelLimits } from "./limits.js";
 
 /**
  * Which client speaks to the provider. `openai` and `anthropic` use their own AI SDK providers,
@@ -25,6 +26,10 @@ export interface ProviderPreset extends ProviderInfo {
    * but a key that is set is still sent.
    */
   apiKeyRequired: boolean;
+  /** Per-key request/token limits and a concurrency cap for the whole provider (from config). */
+  limits?: ModelLimits;
+  /** How the key pool picks a key (default round-robin). */
+  keyRotation?: KeyRotation;
 }
 
 type Preset = Omit<ProviderPreset, "id">;

@@ -7,9 +7,9 @@
 import { APICallError, generateText } from "ai";
 import type { ProviderPreset, QuorumCatalog } from "../catalog/index.js";
 import { apiKeyEnvNames, parseModelRef } from "../catalog/index.js";
-import { retryAfterMsFromHeaders } from "../client/backoff.js";
 import { ProviderCache } from "../client/providers.js";
 import { redactSecrets } from "../client/redact.js";
+import { retryAfterMsFromHeaders } from "../middleware/index.js";
 
 export type KeyStatus = "valid" | "invalid" | "rate-limited" | "unreachable" | "error";
 

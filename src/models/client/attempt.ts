@@ -6,16 +6,10 @@
  */
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { generateText, jsonSchema, NoObjectGeneratedError, Output } from "ai";
-import type { ModelRequest, ModelToolCall } from "../../spec/index.js";
-import { type SdkLanguageModelUsage, type TokenUsage, usageFromSdk } from "../cost.js";
+import type { ModelRequest } from "../../spec/index.js";
+import { type SdkLanguageModelUsage, usageFromSdk } from "../cost.js";
+import type { AttemptResult } from "../middleware/contract.js";
 import { sdkMessages, sdkTools, toolCallsFromSdk } from "./conversation.js";
-
-export interface AttemptResult {
-  text: string;
-  usage: TokenUsage;
-  finishReason?: string;
-  toolCalls?: ModelToolCall[];
-}
 
 export interface AttemptSettings {
   /** False for providers that only do JSON mode: the schema then travels in the system prompt. */

@@ -10,13 +10,10 @@
 import type { ModelAttemptFailure } from "../../errors/index.js";
 import type { ModelRequest } from "../../spec/index.js";
 import { lookupModel, type ProviderPreset, parseModelRef, type QuorumCatalog } from "../catalog/index.js";
+import type { AttemptTarget } from "../middleware/index.js";
 
-export interface Candidate {
-  /** `provider/model`. */
-  ref: string;
-  provider: ProviderPreset;
-  modelId: string;
-}
+/** A model the call may try; the middleware chain's `AttemptTarget`. */
+export type Candidate = AttemptTarget;
 
 /** What the planner needs to know about providers right now. */
 export interface ProviderView {
@@ -74,7 +71,7 @@ function namedCandidates(request: ModelRequest, catalog: QuorumCatalog, view: Pr
         ? sensitiveSkip
         : view.unavailableReason(provider.id);
     if (reason || !provider) skipped.push({ model: ref, message: reason ?? "unknown provider" });
-    else candidates.push({ ref, provider, modelId: parts.model });
+    else candidates.push(withWindow({ ref, provider, modelId: parts.model }, catalog));
   }
   return { candidates, skipped };
 }
@@ -102,7 +99,7 @@ function cheapestCandidates(request: ModelRequest, catalog: QuorumCatalog, view:
     const price = lookupModel(catalog, ref)?.price;
     if (!usable(provider) || !price) continue;
     priced.push({
-      candidate: { ref, provider, modelId },
+      candidate: withWindow({ ref, provider, modelId }, catalog),
       blendedUsdPerMTok: price.inputPerMTokUsd + price.outputPerMTokUsd,
     });
   }
@@ -110,4 +107,10 @@ function cheapestCandidates(request: ModelRequest, catalog: QuorumCatalog, view:
     (a, b) => a.blendedUsdPerMTok - b.blendedUsdPerMTok || (a.candidate.ref < b.candidate.ref ? -1 : 1),
   );
   return priced.slice(0, automaticCandidateCount).map((entry) => entry.candidate);
+}
+
+/** The candidate with its catalog context window, which fallback on context overflow compares. */
+function withWindow(candidate: Candidate, catalog: QuorumCatalog): Candidate {
+  const contextWindow = lookupModel(catalog, candidate.ref)?.contextWindow;
+  return contextWindow === undefined ? candidate : { ...candidate, contextWindow };
 }

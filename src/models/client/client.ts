@@ -4,17 +4,30 @@
  * rotating keys, honouring Retry-After), and returns the first answer with its exact cost. It is the
  * only retry loop between a step and a provider; the SDK is always called with `maxRetries: 0`.
  */
+
+import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { ModelCallError } from "../../errors/index.js";
 import type { ModelCallOptions, ModelClient, ModelRequest, ModelResponse } from "../../spec/index.js";
-import type { QuorumCatalog } from "../catalog/index.js";
+import type { KeyRotation, ProviderPreset, QuorumCatalog } from "../catalog/index.js";
 import { configuredLocalPaths, localModelIds } from "../local/index.js";
+import {
+  type AttemptHandler,
+  type BreakerPolicy,
+  CallState,
+  CandidatesExhausted,
+  defaultBreakerPolicy,
+  HealthRegistry,
+  type HealthView,
+  KeyPool,
+  retryAfterMsFromHeaders,
+  sleepMs,
+} from "../middleware/index.js";
 import { isProbedServer, unavailableReason } from "./availability.js";
-import { sleepMs } from "./backoff.js";
+import { combine, estimateTokens, providerOf, untilAborted } from "./call-helpers.js";
 import { type ProviderView, planCandidates } from "./candidates.js";
-import { apiKeysFromEnv, KeyRing } from "./keys.js";
-import { CallLedger } from "./ledger.js";
-import { type LoopContext, tryCandidate } from "./model-loop.js";
+import { apiKeyEntriesFromEnv } from "./keys.js";
 import { noCandidateError } from "./no-candidate.js";
+import { buildPipeline } from "./pipeline.js";
 import { ProviderCache } from "./providers.js";
 import { redactSecrets } from "./redact.js";
 import { ServerProbes } from "./server-probes.js";
@@ -38,26 +51,45 @@ export interface ModelClientOptions {
   serverProbeTtlMs?: number;
   /** Used for every provider request and server probe. */
   fetch?: typeof globalThis.fetch;
+  /** Key rotation for providers whose catalog entry names none (default round-robin). */
+  keyRotation?: KeyRotation;
+  /** When breakers open and probe (per provider and per model); defaults in `defaultBreakerPolicy`. */
+  breaker?: Partial<BreakerPolicy>;
+  /** Safety margin added to every rate-limit window, against network jitter (default 100). */
+  limitMarginMs?: number;
+  /** The whole call, all attempts and waits included, is aborted after this (default: no limit). */
+  callTimeoutMs?: number;
+  /** Stream answers (`streamText`): adds time to first token to the trace (default false). */
+  streaming?: boolean;
+  /**
+   * Builds the AI SDK model for a provider, key and model id (default: the provider's own SDK from
+   * its preset). Benches and tests pass `MockLanguageModelV3` here to run the whole chain offline.
+   */
+  languageModel?: (provider: ProviderPreset, apiKey: string | undefined, modelId: string) => LanguageModelV3;
+  /** Replaces the AI SDK call at the end of the middleware chain (benches, chain tests). */
+  terminal?: AttemptHandler;
 }
 
 /** A `ModelClient` that can also say which providers it could use. */
 export interface QuorumModelClient extends ModelClient {
   /** Ids of the providers usable now: a key is set, or a keyless server answered its probe. */
   availableProviders(): Promise<string[]>;
+  /** Read-only breaker states, error rates and latencies per provider and model, for routing. */
+  health(): HealthView;
 }
 
 export function createModelClient(options: ModelClientOptions): QuorumModelClient {
   const { catalog, env } = options;
   const now = options.now ?? Date.now;
   const fetch = options.fetch ?? globalThis.fetch;
-  const rings = new Map<string, KeyRing>();
+  const pools = new Map<string, KeyPool>();
   const secrets = new Set<string>();
   for (const provider of Object.values(catalog.providers)) {
-    const keys = apiKeysFromEnv(provider, env);
-    for (const key of keys) secrets.add(key);
-    rings.set(provider.id, new KeyRing(keys));
+    const entries = apiKeyEntriesFromEnv(provider, env);
+    for (const entry of entries) secrets.add(entry.value);
+    pools.set(provider.id, new KeyPool(entries, provider.keyRotation ?? options.keyRotation));
   }
-  const ring = (id: string) => rings.get(id) ?? new KeyRing([]);
+  const ring = (id: string) => pools.get(id) ?? new KeyPool([]);
   // Configuration does not change under a client, so what it rules out is decided once, not per call.
   const configReasons = new Map(
     Object.values(catalog.providers).map((provider) => [
@@ -68,8 +100,39 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
   const localServed = new Map(
     Object.values(catalog.providers).map((provider) => [provider.id, localModelIds(catalog, provider, env)]),
   );
-  const providers = new ProviderCache(options.fetch, { env, configuredPaths: configuredLocalPaths(catalog) });
+  // A 429's Retry-After cools its key the moment the headers arrive, not when the SDK has read and
+  // parsed the body: calls sending in between would otherwise reach the key inside its window.
+  const providers = new ProviderCache(
+    options.fetch,
+    { env, configuredPaths: configuredLocalPaths(catalog) },
+    (providerId, apiKey, status, headers) => {
+      if (status !== 429 && status < 500) return;
+      const retryAfterMs = retryAfterMsFromHeaders(Object.fromEntries(headers), now());
+      const slot =
+        retryAfterMs === undefined ? undefined : ring(providerId).slots.find((s) => s.value === apiKey);
+      if (slot && retryAfterMs !== undefined)
+        slot.coolUntilMs = Math.max(slot.coolUntilMs, now() + retryAfterMs);
+    },
+  );
   const probes = new ServerProbes(fetch, now, options.serverProbeTtlMs ?? 30_000);
+  const health = new HealthRegistry(now, { ...defaultBreakerPolicy, ...options.breaker });
+  const pipeline = buildPipeline({
+    catalog,
+    pool: ring,
+    health,
+    model:
+      options.languageModel ?? ((provider, apiKey, modelId) => providers.model(provider, apiKey, modelId)),
+    now,
+    sleep: options.sleep ?? sleepMs,
+    random: options.random ?? Math.random,
+    maxAttemptsPerModel: Math.max(1, options.maxAttemptsPerModel ?? 3),
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+    attemptTimeoutMs: options.attemptTimeoutMs ?? 300_000,
+    limitMarginMs: options.limitMarginMs ?? 100,
+    streaming: options.streaming ?? false,
+    ...(options.terminal ? { terminal: options.terminal } : {}),
+  });
+  const redact = (text: string) => redactSecrets(text, secrets);
 
   const view: ProviderView = {
     unavailableReason(id) {
@@ -96,35 +159,29 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
   }
 
   async function generate(request: ModelRequest, callOptions?: ModelCallOptions): Promise<ModelResponse> {
-    const signal = callOptions?.signal;
+    const callTimeout =
+      options.callTimeoutMs === undefined ? undefined : AbortSignal.timeout(options.callTimeoutMs);
+    const signal = combine(callOptions?.signal, callTimeout);
     signal?.throwIfAborted();
     await untilAborted(probeFor(request), signal);
     const { candidates, skipped } = planCandidates(request, catalog, view);
-    const ledger = new CallLedger(catalog);
-    for (const failure of skipped) ledger.fail(failure);
-    if (candidates.length === 0) throw noCandidateError(request, ledger.failures, catalog, env, view);
-
-    const context: LoopContext = {
-      ring,
-      providers,
-      now,
-      sleep: options.sleep ?? sleepMs,
-      random: options.random ?? Math.random,
-      maxAttemptsPerModel: Math.max(1, options.maxAttemptsPerModel ?? 3),
-      maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
-      attemptTimeoutMs: options.attemptTimeoutMs ?? 300_000,
-      redact: (text) => redactSecrets(text, secrets),
-      ledger,
-      signal,
-    };
-    for (const candidate of candidates) {
-      const outcome = await tryCandidate(candidate, request, context);
-      if (outcome.type !== "answered") continue;
-      const { text, usage, finishReason, toolCalls } = outcome.result;
-      const costUsd = ledger.costUsd();
+    const state = new CallState(catalog, redact);
+    for (const failure of skipped) state.fail(failure);
+    if (candidates.length === 0) throw noCandidateError(request, state.failures, catalog, env, view);
+    try {
+      const { text, usage, finishReason, toolCalls } = await pipeline({
+        request,
+        candidates,
+        target: candidates[0]!,
+        ...(signal ? { signal, callSignal: signal } : {}),
+        ...(runIdOf(callOptions) === undefined ? {} : { runId: runIdOf(callOptions)! }),
+        estimatedTokens: estimateTokens(request),
+        state,
+      });
+      const costUsd = state.costUsd();
       return {
         text,
-        model: candidate.ref,
+        model: state.answeredBy ?? candidates[0]!.ref,
         usage: {
           inputTokens: usage.inputTokens,
           outputTokens: usage.outputTokens,
@@ -134,15 +191,23 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
         ...(costUsd === undefined ? {} : { costUsd }),
         ...(finishReason ? { finishReason } : {}),
         ...(toolCalls ? { toolCalls } : {}),
+        trace: { attempts: state.attempts },
       };
+    } catch (error) {
+      if (callOptions?.signal?.aborted) throw callOptions.signal.reason ?? error;
+      if (callTimeout?.aborted)
+        state.fail({
+          model: state.attempts.at(-1)?.model ?? candidates[0]!.ref,
+          message: `the call took longer than callTimeoutMs (${options.callTimeoutMs} ms)`,
+        });
+      const summary = error instanceof CandidatesExhausted ? error.message : redact(String(error));
+      throw new ModelCallError(summary, {
+        attempts: state.failures,
+        isRetryable: state.transientExhaustion || callTimeout?.aborted === true,
+        ...(state.shortestRetryAfterMs === undefined ? {} : { retryAfterMs: state.shortestRetryAfterMs }),
+        ...(state.costUsd() === undefined ? {} : { costUsd: state.costUsd() }),
+      });
     }
-    const tried = candidates.map((candidate) => candidate.ref).join(", ");
-    throw new ModelCallError(`every candidate model failed (${tried})`, {
-      attempts: ledger.failures,
-      isRetryable: ledger.transientExhaustion,
-      ...(ledger.shortestRetryAfterMs === undefined ? {} : { retryAfterMs: ledger.shortestRetryAfterMs }),
-      ...(ledger.costUsd() === undefined ? {} : { costUsd: ledger.costUsd() }),
-    });
   }
 
   return {
@@ -152,21 +217,11 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
       await probeFor();
       return Object.keys(catalog.providers).filter((id) => view.unavailableReason(id) === undefined);
     },
+    health: () => health.view(),
   };
 }
 
-/** `work`, or the signal's reason as soon as it aborts (a slow probe must not delay a cancellation). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
-
-function providerOf(ref: string): string {
-  const slash = ref.indexOf("/");
-  return slash < 0 ? ref : ref.slice(0, slash);
+/** The run a call belongs to (sticky keys): given directly, or in the runtime's call context. */
+function runIdOf(options: ModelCallOptions | undefined): string | undefined {
+  return options?.runId ?? options?.context?.runId;
 }

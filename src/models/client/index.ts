@@ -1,7 +1,15 @@
 /**
- * The real model client: AI SDK providers built from catalog presets, key pools, retry with
- * Retry-After, fallback along candidate models, fail-closed privacy, and exact cost.
+ * The real model client: AI SDK providers built from catalog presets, wrapped in the resilience
+ * middleware chain (`../middleware`): key pools and limits, retry with Retry-After, breakers,
+ * fallback along candidate models, fail-closed privacy, exact cost and a per-call trace.
  */
+export {
+  type AttemptFailure,
+  classifyFailure,
+  isRetryableStatus,
+  jitteredDelayMs,
+  retryAfterMsFromHeaders,
+} from "../middleware/index.js";
 export {
   explainNoProvider,
   isProbedServer,
@@ -9,9 +17,8 @@ export {
   type ServerProbe,
   unavailableReason,
 } from "./availability.js";
-export { jitteredDelayMs, retryAfterMsFromHeaders } from "./backoff.js";
+export { estimateTokens } from "./call-helpers.js";
 export { automaticCandidateCount, type Candidate, planCandidates } from "./candidates.js";
-export { type AttemptFailure, classifyFailure, isRetryableStatus } from "./classify.js";
 export { createModelClient, type ModelClientOptions, type QuorumModelClient } from "./client.js";
-export { apiKeysFromEnv } from "./keys.js";
+export { apiKeyEntriesFromEnv, apiKeysFromEnv } from "./keys.js";
 export { redactSecrets } from "./redact.js";

@@ -2,10 +2,9 @@
 import { APICallError } from "ai";
 import { describe, expect, it } from "vitest";
 import { builtinCatalog, mergeCatalog } from "../catalog/index.js";
-import { jitteredDelayMs, retryAfterMsFromHeaders } from "./backoff.js";
+import { classifyFailure, jitteredDelayMs, retryAfterMsFromHeaders } from "../middleware/index.js";
 import { type ProviderView, planCandidates } from "./candidates.js";
-import { classifyFailure } from "./classify.js";
-import { apiKeysFromEnv, KeyRing } from "./keys.js";
+import { apiKeyEntriesFromEnv, apiKeysFromEnv } from "./keys.js";
 import { redactSecrets } from "./redact.js";
 
 describe("retryAfterMsFromHeaders", () => {
@@ -52,26 +51,12 @@ describe("keys", () => {
     ).toEqual(["g"]);
   });
 
-  it("hands keys out round-robin, skipping disabled keys and preferring keys not cooling down", () => {
-    const ring = new KeyRing(["a", "b", "c"]);
-    expect([1, 2, 3, 4].map(() => ring.pick(0)!.value)).toEqual(["a", "b", "c", "a"]);
-    ring.pick(0)!.disabled = true; // b
-    const c = ring.pick(0)!;
-    c.coolUntilMs = 1_000;
-    expect([1, 2].map(() => ring.pick(0)!.value)).toEqual(["a", "a"]);
-    expect(ring.pick(2_000)!.value).toBe("c");
-  });
-
-  it("when every key cools down, picks the one free soonest; when all are disabled, none", () => {
-    const ring = new KeyRing(["a", "b"]);
-    const a = ring.pick(0)!;
-    const b = ring.pick(0)!;
-    a.coolUntilMs = 500;
-    b.coolUntilMs = 200;
-    expect(ring.pick(0)!.value).toBe("b");
-    a.disabled = b.disabled = true;
-    expect(ring.pick(0)).toBeUndefined();
-    expect(ring.usable).toBe(false);
+  it("keeps the variable each key came from, for traces", () => {
+    const env = { GROQ_API_KEY: "a", GROQ_API_KEY_2: "c", GROQ_API_KEY_1: "a" };
+    expect(apiKeyEntriesFromEnv({ apiKeyEnv: "GROQ_API_KEY" }, env)).toEqual([
+      { alias: "GROQ_API_KEY", value: "a" },
+      { alias: "GROQ_API_KEY_2", value: "c" },
+    ]);
   });
 });
 
@@ -163,5 +148,15 @@ describe("planCandidates", () => {
       view,
     );
     expect(named.skipped[0]!.message).toMatch(/sensitive/);
+  });
+});
+
+describe("estimateTokens", () => {
+  it("reserves characters / 4 of the prompt, system and schema, plus the output cap (256 without one)", async () => {
+    const { estimateTokens } = await import("./call-helpers.js");
+    expect(estimateTokens({ models: [], prompt: "x".repeat(400) })).toBe(100 + 256);
+    expect(
+      estimateTokens({ models: [], system: "y".repeat(40), prompt: "x".repeat(40), maxOutputTokens: 10 }),
+    ).toBe(20 + 10);
   });
 });

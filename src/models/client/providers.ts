@@ -72,6 +72,14 @@ function factoryFor(
   }
 }
 
+/** Sees every response's status and headers the moment they arrive, before the SDK reads the body. */
+export type ResponseObserver = (
+  providerId: string,
+  apiKey: string | undefined,
+  status: number,
+  headers: Headers,
+) => void;
+
 /** Language models by (provider, key, model), built on first use. */
 export class ProviderCache {
   private readonly factories = new Map<string, ModelFactory>();
@@ -79,15 +87,28 @@ export class ProviderCache {
     private readonly fetch?: typeof globalThis.fetch,
     /** Where in-process (`kind: local`) models find their GGUF files. */
     private readonly local: LocalModelOptions = { env: {} },
+    private readonly observe?: ResponseObserver,
   ) {}
 
   model(provider: ProviderPreset, apiKey: string | undefined, modelId: string): LanguageModelV3 {
     const cacheKey = `${provider.id}\u0000${apiKey ?? ""}`;
     let factory = this.factories.get(cacheKey);
     if (!factory) {
-      factory = factoryFor(provider, apiKey, this.fetch, this.local);
+      factory = factoryFor(provider, apiKey, this.observed(provider.id, apiKey), this.local);
       this.factories.set(cacheKey, factory);
     }
     return factory(modelId);
+  }
+
+  /** The fetch for one (provider, key): reports each response's headers to the observer first. */
+  private observed(providerId: string, apiKey: string | undefined): typeof globalThis.fetch | undefined {
+    const observe = this.observe;
+    if (!observe) return this.fetch;
+    const base = this.fetch ?? globalThis.fetch;
+    return async (input, init) => {
+      const response = await base(input, init);
+      observe(providerId, apiKey, response.status, response.headers);
+      return response;
+    };
   }
 }

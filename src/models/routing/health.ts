@@ -19,5 +19,29 @@ export interface HealthView {
   health(ref: string): ModelHealth | undefined;
 }
 
+/** What the model client's breakers and trace measure (`QuorumModelClient.health()`). */
+export interface ClientHealthSource {
+  breakerState(ref: string): "closed" | "open" | "half-open";
+  errorRate(ref: string): number;
+  latencyEwmaMs(ref: string): number | undefined;
+}
+
+/** The router's view of a live model client: breaker state, recent error rate and latency per model. */
+export function healthFromClient(source: ClientHealthSource): HealthView {
+  return {
+    health(ref) {
+      const latency = source.latencyEwmaMs(ref);
+      const breaker = source.breakerState(ref);
+      // Nothing seen yet for this model: no news, so price and quality decide.
+      if (latency === undefined && breaker === "closed") return undefined;
+      return {
+        breaker,
+        errorRate: source.errorRate(ref),
+        ...(latency === undefined ? {} : { latencyMsP50: latency }),
+      };
+    },
+  };
+}
+
 /** The default view: nothing known, every model healthy. */
 export const allHealthy: HealthView = { health: () => undefined };

@@ -9,7 +9,13 @@ export {
   thompsonSample,
   withPrior,
 } from "./bandit.js";
-export { allHealthy, type HealthView, type ModelHealth } from "./health.js";
+export {
+  allHealthy,
+  type ClientHealthSource,
+  type HealthView,
+  healthFromClient,
+  type ModelHealth,
+} from "./health.js";
 export { capableQuality, explores, type ModelFacts, scoreByPolicy } from "./policies.js";
 export { sampleBeta, seededRandom, seedFrom } from "./random.js";
 export { defaultMaxModels, defaultPolicy, route } from "./route.js";

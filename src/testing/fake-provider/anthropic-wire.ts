@@ -40,6 +40,7 @@ const toolUseId = (context: ResponseContext, index: number) => `toolu_fake_${con
 
 function stopReason(content: Content): string {
   if (content.kind === "tool-calls") return "tool_use";
+  if (content.finishReason === "refusal") return "refusal";
   return content.finishReason === "length" ? "max_tokens" : "end_turn";
 }
 

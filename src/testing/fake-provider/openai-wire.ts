@@ -34,7 +34,8 @@ function usageBody(usage: TokenUsage) {
 const toolCallId = (context: ResponseContext, index: number) => `call_fake_${context.seq}_${index}`;
 
 function finishReason(content: Content): string {
-  return content.kind === "tool-calls" ? "tool_calls" : content.finishReason;
+  if (content.kind === "tool-calls") return "tool_calls";
+  return content.finishReason === "refusal" ? "content_filter" : content.finishReason;
 }
 
 function chunk(context: ResponseContext, choices: unknown[], usage: unknown = null, delta = false): SseEvent {

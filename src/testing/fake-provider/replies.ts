@@ -38,6 +38,13 @@ export const reply = {
     ...extra,
   }),
   unauthorized: (extra: ErrorExtra = {}): FakeReply => ({ type: "error", status: 401, ...extra }),
+  /** A safety refusal: OpenAI `finish_reason: content_filter`, Anthropic `stop_reason: refusal`. */
+  refusal: (text = "I can't help with that.", extra: Partial<Extra<"text">> = {}): FakeReply => ({
+    type: "text",
+    text,
+    finishReason: "refusal",
+    ...extra,
+  }),
   hang: (): FakeReply => ({ type: "hang" }),
   streamError: (extra: Partial<Extra<"stream-error">> = {}): FakeReply => ({
     type: "stream-error",

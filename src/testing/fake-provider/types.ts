@@ -24,8 +24,8 @@ interface ContentBase extends Timing {
 }
 
 export type FakeReply =
-  /** Plain text; `finishReason` "length" mimics hitting max tokens. */
-  | (ContentBase & { type: "text"; text: string; finishReason?: "stop" | "length" })
+  /** Plain text; `finishReason` "length" mimics hitting max tokens, "refusal" a safety refusal. */
+  | (ContentBase & { type: "text"; text: string; finishReason?: "stop" | "length" | "refusal" })
   /** A JSON document: text on OpenAI; the `json` tool call when the Anthropic client asked for one. */
   | (ContentBase & { type: "json"; value: unknown })
   /** Function/tool calls with their arguments. */

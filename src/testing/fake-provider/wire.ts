@@ -16,7 +16,7 @@ export interface SseEvent {
 
 /** A reply reduced to what every wire can express. */
 export type Content =
-  | { kind: "text"; text: string; finishReason: "stop" | "length" }
+  | { kind: "text"; text: string; finishReason: "stop" | "length" | "refusal" }
   | { kind: "tool-calls"; calls: Array<{ name: string; input: unknown }> };
 
 /** Identity of one response: stable per request so recordings stay comparable. */

@@ -12,10 +12,49 @@ import {
 } from "ai";
 import { retryAfterMsFromHeaders } from "./backoff.js";
 
+/** What went wrong, in words a trace, a health view and a router can group by. */
+export type ErrorClass =
+  | "auth"
+  | "rate-limit"
+  | "server"
+  | "timeout"
+  | "network"
+  | "invalid-response"
+  | "bad-request"
+  | "context-length"
+  | "refusal"
+  | "breaker-open"
+  | "keys-exhausted"
+  | "wait-too-long"
+  | "over-limit"
+  | "unknown";
+
+/**
+ * The move a failure calls for. `auth`: drop the key, try the next one. `retryable`: wait, try the
+ * same model again. `fatal`: this model cannot answer this request, fall back. `skip`: this model
+ * cannot be used right now (breaker open, every key rejected, a wait too long), fall back without
+ * sending. `key-busy`: the chosen key became unusable before sending, pick another key.
+ */
 export type AttemptFailure =
   | { type: "auth"; status: number; message: string }
-  | { type: "retryable"; status?: number; message: string; retryAfterMs?: number }
-  | { type: "fatal"; status?: number; message: string; contextLength: boolean };
+  | { type: "retryable"; status?: number; message: string; retryAfterMs?: number; errorClass: ErrorClass }
+  | { type: "fatal"; status?: number; message: string; contextLength: boolean; errorClass: ErrorClass }
+  | { type: "skip"; message: string; errorClass: ErrorClass; transient: boolean; retryAfterMs?: number }
+  | { type: "key-busy"; message: string };
+
+/** The error class of a failure, for traces and health. */
+export function errorClassOf(failure: AttemptFailure): ErrorClass {
+  switch (failure.type) {
+    case "auth":
+      return "auth";
+    case "key-busy":
+      return "rate-limit";
+    case "retryable":
+    case "fatal":
+    case "skip":
+      return failure.errorClass;
+  }
+}
 
 /** Statuses worth trying again: timeouts, conflicts, rate limits and every server-side failure (529 too). */
 export function isRetryableStatus(status: number): boolean {
@@ -74,7 +113,12 @@ export function classifyFailure(error: unknown, nowMs: number): AttemptFailure {
     if (status === 401 || status === 403) return { type: "auth", status, message };
     // A 200 whose body is an error or unreadable (an in-band error, a proxy glitch) is transient.
     if (status !== undefined && status >= 200 && status < 300)
-      return { type: "retryable", status, message: `invalid response from the provider: ${message}` };
+      return {
+        type: "retryable",
+        status,
+        message: `invalid response from the provider: ${message}`,
+        errorClass: "invalid-response",
+      };
     const retryable = status === undefined ? error.isRetryable : isRetryableStatus(status);
     if (retryable) {
       const retryAfterMs = retryAfterMsFromHeaders(error.responseHeaders, nowMs);
@@ -83,12 +127,19 @@ export function classifyFailure(error: unknown, nowMs: number): AttemptFailure {
         ...(status === undefined ? {} : { status }),
         message,
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        errorClass: retryableClass(status),
       };
     }
     const body = `${error.message} ${error.responseBody ?? ""}`;
     const contextLength =
       status === 413 || ((status === 400 || status === 422) && contextLengthPattern.test(body));
-    return { type: "fatal", ...(status === undefined ? {} : { status }), message, contextLength };
+    return {
+      type: "fatal",
+      ...(status === undefined ? {} : { status }),
+      message,
+      contextLength,
+      errorClass: contextLength ? "context-length" : "bad-request",
+    };
   }
   if (
     JSONParseError.isInstance(error) ||
@@ -96,7 +147,19 @@ export function classifyFailure(error: unknown, nowMs: number): AttemptFailure {
     EmptyResponseBodyError.isInstance(error) ||
     InvalidResponseDataError.isInstance(error)
   )
-    return { type: "retryable", message: `invalid response from the provider: ${message}` };
-  if (isNetworkError(error)) return { type: "retryable", message: `network error: ${message}` };
-  return { type: "fatal", message, contextLength: false };
+    return {
+      type: "retryable",
+      message: `invalid response from the provider: ${message}`,
+      errorClass: "invalid-response",
+    };
+  if (isNetworkError(error))
+    return { type: "retryable", message: `network error: ${message}`, errorClass: "network" };
+  return { type: "fatal", message, contextLength: false, errorClass: "unknown" };
+}
+
+function retryableClass(status: number | undefined): ErrorClass {
+  if (status === undefined) return "network";
+  if (status === 429) return "rate-limit";
+  if (status === 408) return "timeout";
+  return "server";
 }
