@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { loadWorkflow } from "../definition/index.js";
 import type { RoutingMode } from "../engine/index.js";
 import { StoreConflictError } from "../errors/index.js";
-import { builtinCatalog } from "../models/index.js";
+import { builtinCatalog } from "../models/catalog/index.js";
 import type { JsonValue, RunRecord, Workflow } from "../spec/index.js";
 import { checkAgentTools } from "./check-tools.js";
 import { type PinnedChild, pinChildren, type WorkflowLoader } from "./children.js";
