@@ -104,7 +104,7 @@ async function latestDocuments(scope: RunScope, runId: string): Promise<Record<s
     if ((latest.get(v.documentId)?.version ?? 0) < v.version) latest.set(v.documentId, v);
   const documents: Record<string, string> = {};
   for (const [documentId, v] of latest) {
-    const bytes = await scope.deps.store.getBlob(v.blobHash);
+    const bytes = await scope.writer.getBlob(v.blobHash);
     if (bytes) documents[documentId] = Buffer.from(bytes).toString("utf8");
   }
   return documents;

@@ -8,6 +8,7 @@ import type { DocumentRef, JsonValue, RunEvent, Step } from "../spec/index.js";
 import { lookupPath } from "../steps/index.js";
 import { StepWaitingError } from "./budget-approval.js";
 import { gateObservations, recordGateObservations } from "./gate-observations.js";
+import { sha256 } from "./hash.js";
 import { runData } from "./run-data.js";
 import { makeStepContext } from "./step-context.js";
 import type { RunScope } from "./types.js";
@@ -94,25 +95,29 @@ export async function executeStep(
       const events = await documentEvents(scope, step, attempt, outcome.documents, outcome.model);
       if ("error" in events) return fail(events.error, true);
       const decision = scope.state.decisions.filter((d) => d.stepId === stepId).length + 1;
-      await writer.append([
-        ...events.events,
-        {
-          type: "arbiter-decision",
-          stepId,
-          attempt,
-          decision,
-          route: outcome.route,
-          steps: outcome.steps,
-          valid: outcome.valid,
-          ...(outcome.choice !== undefined ? { choice: outcome.choice } : {}),
-          ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
-          ...(outcome.model !== undefined ? { model: outcome.model } : {}),
-        },
-        // A route without steps ends the arbiter; otherwise it decides again after them.
-        ...(outcome.steps.length === 0
-          ? [{ type: "step-end" as const, stepId, attempt, output: { route: outcome.route, decision } }]
-          : []),
-      ]);
+      await writer.append(
+        [
+          ...events.events,
+          {
+            type: "arbiter-decision",
+            stepId,
+            attempt,
+            decision,
+            route: outcome.route,
+            steps: outcome.steps,
+            valid: outcome.valid,
+            ...(outcome.choice !== undefined ? { choice: outcome.choice } : {}),
+            ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
+            ...(outcome.model !== undefined ? { model: outcome.model } : {}),
+          },
+          // A route without steps ends the arbiter; otherwise it decides again after them.
+          ...(outcome.steps.length === 0
+            ? [{ type: "step-end" as const, stepId, attempt, output: { route: outcome.route, decision } }]
+            : []),
+        ],
+        undefined,
+        events.blobs,
+      );
       return;
     }
     case "done": {
@@ -120,15 +125,18 @@ export async function executeStep(
       if ("error" in events) return fail(events.error, true);
       // Queued, not awaited: the run's next outside effect (the next step's first call, a request to a
       // person, the run's end) commits after it, so the next step can start in this same turn.
-      writer.record([
-        ...events.events,
-        {
-          type: "step-end",
-          stepId,
-          attempt,
-          ...(outcome.output !== undefined ? { output: outcome.output } : {}),
-        },
-      ]);
+      writer.record(
+        [
+          ...events.events,
+          {
+            type: "step-end",
+            stepId,
+            attempt,
+            ...(outcome.output !== undefined ? { output: outcome.output } : {}),
+          },
+        ],
+        events.blobs,
+      );
       return;
     }
   }
@@ -141,8 +149,9 @@ async function documentEvents(
   attempt: number,
   documents: Record<string, string>,
   model: string | undefined,
-): Promise<{ events: RunEvent[] } | { error: { name: string; message: string } }> {
+): Promise<{ events: RunEvent[]; blobs: Uint8Array[] } | { error: { name: string; message: string } }> {
   const events: RunEvent[] = [];
+  const blobs: Uint8Array[] = [];
   const inputVersions: DocumentRef[] = step.inputs
     .map((id) => ({ documentId: id, version: scope.state.documentVersions.get(id) ?? 0 }))
     .filter((r) => r.version > 0);
@@ -180,7 +189,9 @@ async function documentEvents(
         };
     }
     const bytes = Buffer.from(content, "utf8");
-    const blobHash = await scope.deps.store.putBlob(bytes);
+    // Stored in the same transaction as these events (AppendOptions.blobs), not in one of its own.
+    const blobHash = sha256(bytes);
+    blobs.push(bytes);
     const version = (scope.state.documentVersions.get(documentId) ?? 0) + 1;
     events.push({
       type: "document-version",
@@ -195,5 +206,5 @@ async function documentEvents(
       blobs: [blobHash],
     });
   }
-  return { events };
+  return { events, blobs };
 }

@@ -10,6 +10,7 @@
  * then simply does not contain, and the step runs again.
  */
 import type { AppendOptions, RunEvent, Store } from "../spec/index.js";
+import { sha256 } from "./hash.js";
 
 /**
  * One macrotask flushes every writer with something queued, so the appends of all runs in this process
@@ -28,12 +29,16 @@ function scheduleFlush(start: () => void): void {
 interface Pending {
   events: RunEvent[];
   options: AppendOptions | undefined;
+  /** Blobs the events reference, stored in the same transaction. */
+  blobs: readonly Uint8Array[];
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
 export class JournalWriter {
   private queue: Pending[] = [];
+  /** Blobs queued with events but not yet committed, by hash: readers of this run see them at once. */
+  private readonly pendingBlobs = new Map<string, Uint8Array>();
   private flushing: Promise<void> | undefined;
 
   constructor(
@@ -53,15 +58,16 @@ export class JournalWriter {
    * Queue events without waiting for them to be durable. Ordering is kept (they commit before anything
    * appended later), and a failure poisons the writer, so the next awaited append reports it.
    */
-  record(events: RunEvent[]): void {
-    this.append(events).catch(() => undefined);
+  record(events: RunEvent[], blobs: readonly Uint8Array[] = []): void {
+    this.append(events, undefined, blobs).catch(() => undefined);
   }
 
-  append(events: RunEvent[], options?: AppendOptions): Promise<void> {
+  append(events: RunEvent[], options?: AppendOptions, blobs: readonly Uint8Array[] = []): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     this.onQueued(events);
     return new Promise((resolve, reject) => {
-      this.queue.push({ events, options, resolve, reject });
+      for (const bytes of blobs) this.pendingBlobs.set(sha256(bytes), bytes);
+      this.queue.push({ events, options, blobs, resolve, reject });
       // Flush after the current macrotask, not the current microtask: steps finishing in the same turn of
       // the event loop (a fan-out's completions, a step-end and the next step-start) share one commit.
       // Appends still resolve only once durable, so nothing runs ahead of its journal.
@@ -76,9 +82,12 @@ export class JournalWriter {
       const first = this.queue[0]!;
       const batch = first.options ? [this.queue.shift()!] : this.takeWhile((p) => !p.options);
       const events = batch.flatMap((p) => p.events);
+      const blobs = batch.flatMap((p) => p.blobs);
+      const options = blobs.length > 0 ? { ...first.options, blobs } : first.options;
       try {
-        const result = await this.store.appendEvents(this.runId, this.nextSeq, events, first.options);
+        const result = await this.store.appendEvents(this.runId, this.nextSeq, events, options);
         this.nextSeq = result.nextSeq;
+        for (const bytes of blobs) this.pendingBlobs.delete(sha256(bytes));
         this.onDurable(events);
         for (const p of batch) p.resolve();
       } catch (error) {
@@ -95,6 +104,15 @@ export class JournalWriter {
     const taken: Pending[] = [];
     while (this.queue.length > 0 && predicate(this.queue[0]!)) taken.push(this.queue.shift()!);
     return taken;
+  }
+
+  /**
+   * Content by hash: a blob queued with this run's events (applied to the state already, committed
+   * soon), else the store's. Readers of this run's documents go through here.
+   */
+  getBlob(hash: string): Promise<Uint8Array | undefined> {
+    const pending = this.pendingBlobs.get(hash);
+    return pending ? Promise.resolve(pending) : this.store.getBlob(hash);
   }
 
   /** Resolves once everything queued so far is durable (or failed). */

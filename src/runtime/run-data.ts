@@ -29,7 +29,7 @@ export async function readDocumentText(
   if (!event) return undefined;
   const cached = scope.index.contents.get(event.blobHash);
   if (cached !== undefined) return { version: event.version, content: cached };
-  const bytes = await scope.deps.store.getBlob(event.blobHash);
+  const bytes = await scope.writer.getBlob(event.blobHash);
   if (!bytes)
     throw new Error(`the content of document '${documentId}' v${event.version} is missing from the store`);
   const content = Buffer.from(bytes).toString("utf8");

@@ -72,6 +72,12 @@ export interface AppendOptions {
   readonly status?: RunStatus;
   /** Set (number) or clear (null) the wake-up time in the same transaction. */
   readonly wakeAtMs?: number | null;
+  /**
+   * Content to store as blobs before the events, which may reference their hashes (sha256, hex):
+   * a step's documents and its end then cost one commit, not two. Stored even when the append is
+   * refused (an unreferenced blob is garbage-collected like any orphan).
+   */
+  readonly blobs?: readonly Uint8Array[];
 }
 
 export interface AppendResult {

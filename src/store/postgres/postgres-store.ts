@@ -146,7 +146,14 @@ class PostgresStore implements Store {
     events: readonly RunEvent[],
     options?: AppendOptions,
   ): Promise<AppendResult> {
-    return this.run(() => this.journal.append(runId, expectedNextSeq, events, options));
+    const blobs = options?.blobs ?? [];
+    if (blobs.length === 0)
+      return this.run(() => this.journal.append(runId, expectedNextSeq, events, options));
+    // Blobs first (each one statement), so the events never reference content that is not stored.
+    return this.run(async () => {
+      await Promise.all(blobs.map((bytes) => this.content.putBlob(bytes)));
+      return this.journal.append(runId, expectedNextSeq, events, options);
+    });
   }
   readEvents(runId: string, fromSeq?: number): Promise<JournalEntry[]> {
     return this.run(() => this.journal.read(runId, fromSeq));

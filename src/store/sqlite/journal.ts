@@ -24,6 +24,8 @@ export class SqliteJournal {
     private readonly now: () => number,
     private readonly maxEventBytes: number,
     private readonly notify: () => void,
+    /** Stores one blob; called inside the append's transaction (a savepoint of it). */
+    private readonly putBlob: (bytes: Uint8Array) => string,
   ) {
     this.bump = db.prepare(
       `UPDATE runs SET next_seq = next_seq + ?, updated_at = ?, status = coalesce(?, status),
@@ -58,7 +60,7 @@ export class SqliteJournal {
     const status = options.status === undefined ? null : checkStatus(options.status);
     const encoded = encodeEvents(runId, events, this.maxEventBytes);
     const atMs = options.atMs ?? this.now();
-    this.appendTx(runId, expectedNextSeq, encoded, atMs, status, options.wakeAtMs);
+    this.appendTx(runId, expectedNextSeq, encoded, atMs, status, options.wakeAtMs, options.blobs);
     if (isRunnable(options.status ?? undefined) || typeof options.wakeAtMs === "number") this.notify();
     return { firstSeq: expectedNextSeq, nextSeq: expectedNextSeq + encoded.length, atMs };
   }
@@ -70,7 +72,9 @@ export class SqliteJournal {
     atMs: number,
     status: string | null,
     wakeAtMs: number | null | undefined,
+    blobs: readonly Uint8Array[] | undefined,
   ): void {
+    for (const bytes of blobs ?? []) this.putBlob(bytes);
     const setWake = wakeAtMs === undefined ? 0 : 1;
     const changed = this.bump.run(
       encoded.length,

@@ -98,10 +98,16 @@ class SqliteStore implements Store {
   ) {
     this.notifier = sqliteNotifier(target, isMemory);
     const notify = (): void => this.notifier.notify();
-    this.journal = new SqliteJournal(db, now, options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES, notify);
+    this.content = new SqliteContent(db, target, now);
+    this.journal = new SqliteJournal(
+      db,
+      now,
+      options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
+      notify,
+      (bytes) => this.content.putBlob(bytes),
+    );
     this.runs = new SqliteRuns(db, now, notify);
     this.claims = new SqliteClaims(db, now, notify);
-    this.content = new SqliteContent(db, target, now);
     this.group = new SqliteGroupCommit(db, (error) => mapSqliteError(error, target, busyTimeoutMs));
     this.spend = new SqliteSpend(db, now);
     this.alerts = new SqliteAlerts(db);

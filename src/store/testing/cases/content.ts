@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 /** Contract cases: content-addressed blobs (up to 50 MB) and the per-run document index. */
 import { describe, expect } from "vitest";
 import type { ContractContext, ContractTest } from "../contract-types.js";
@@ -38,6 +39,23 @@ export function describeContentCases(test: ContractTest, ctx: ContractContext): 
   });
 
   describe("documents", () => {
+    test("blobs given with an append are stored with it and readable by hash", async () => {
+      const store = ctx.store();
+      await store.createRun(newRun("run-1"));
+      const body = bytesOf('{"title":"with the events"}');
+      const hash = createHash("sha256").update(body).digest("hex");
+      await store.appendEvents("run-1", 0, [runStart, documentVersion("prd", 1, hash, body.byteLength)], {
+        blobs: [body],
+      });
+      expect(Buffer.from((await store.getBlob(hash))!).toString("utf8")).toBe('{"title":"with the events"}');
+      expect((await store.listDocumentVersions("run-1")).map((d) => d.blobHash)).toEqual([hash]);
+      // A refused append (wrong sequence) changes no event; the blob may stay until GC.
+      await expect(
+        store.appendEvents("run-1", 0, [runStart], { blobs: [bytesOf("other")] }),
+      ).rejects.toMatchObject({ name: "StoreConflictError" });
+      expect(await store.readEvents("run-1")).toHaveLength(2);
+    });
+
     test("document-version events are indexed per run with their lineage", async () => {
       const store = ctx.store();
       await store.createRun(newRun("run-1"));
