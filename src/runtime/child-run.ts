@@ -11,6 +11,7 @@ import type { JsonValue, RunRecord, Step } from "../spec/index.js";
 import type { ChildRunResult } from "../steps/types.js";
 import { RunBusyError } from "./errors.js";
 import { resolveInputs } from "./inputs.js";
+import { sleepUnlessAborted as sleep } from "./sleep.js";
 import type { PinnedDefinition, RunScope } from "./types.js";
 
 const pollMs = 250;
@@ -126,18 +127,4 @@ async function cancelWithParent(scope: RunScope, childId: string): Promise<void>
       if (!(error instanceof StoreConflictError)) throw error;
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

@@ -8,5 +8,6 @@ export { resolveInputs } from "./inputs.js";
 export { type ReplayReport, replayRun } from "./replay.js";
 export { loadPinned, loadPinnedWorkflow, type PinnedDefinition } from "./run-driver.js";
 export { newRunId, Runtime, type StartOptions } from "./runtime.js";
+export { sleepUnlessAborted } from "./sleep.js";
 export { StepSlots } from "./slots.js";
 export type { DriveOutcome, RuntimeDeps } from "./types.js";

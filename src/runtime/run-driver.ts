@@ -17,6 +17,7 @@ import type { DriveOutcome, PinnedDefinition, RuntimeDeps } from "./types.js";
 
 export type { PinnedDefinition } from "./types.js";
 
+import { sleepUnlessAborted as sleep } from "./sleep.js";
 import { Wakeup } from "./wakeup.js";
 
 export async function driveRun(
@@ -280,18 +281,4 @@ export async function loadPinnedWorkflow(
   definitionHash: string,
 ): Promise<Workflow> {
   return (await loadPinned(deps, definitionHash)).workflow;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

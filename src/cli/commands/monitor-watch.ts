@@ -15,6 +15,7 @@ import {
   SampleBuffer,
   WebhookNotifier,
 } from "../../monitor/index.js";
+import { sleepUnlessAborted as sleep } from "../../runtime/index.js";
 import { readTextOrUndefined } from "../context.js";
 import { CliError, exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
@@ -100,18 +101,4 @@ export async function runWatch(options: WatchOptions, io: Io, signal?: AbortSign
     process.off("SIGTERM", stop);
     await source.close();
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }
