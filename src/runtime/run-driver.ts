@@ -11,6 +11,7 @@ import { plan as planWorkflow } from "../planner/index.js";
 import type { RunEvent, Workflow } from "../spec/index.js";
 import { RunBusyError, RunNotFoundError } from "./errors.js";
 import { executeStep } from "./execute-step.js";
+import { dueExpiries, nextExpiryMs } from "./expiry.js";
 import { JournalWriter } from "./journal-writer.js";
 import { RunIndex } from "./run-index.js";
 import type { DriveOutcome, PinnedDefinition, RuntimeDeps } from "./types.js";
@@ -126,6 +127,9 @@ export async function driveRun(
         },
       );
     else if (run.status !== "running") await store.updateRunStatus(runId, ["pending", "waiting"], "running");
+    // Requests to a person whose time ran out get their default answer now (an approval's onTimeout).
+    const expired = dueExpiries(index, state, deps.now());
+    if (expired.length > 0) await writer.append(expired);
     for (const step of inFlightSteps(state)) launch(step.id, step.attempt, step.round);
 
     const deadlineAtMs = pinned.deadlineAtMs;
@@ -209,12 +213,14 @@ export async function driveRun(
       if (inFlight.size === 0 && timers.size === 0) {
         await writer.drain();
         if ([...state.steps.values()].some((s) => s.status === "waiting")) {
-          // A deadline is a durable timer: at that time a worker claims the waiting run and fails it.
+          // Deadlines and expiring requests are durable timers: at the earliest, a worker claims the
+          // waiting run again (and fails it, or records the request's default answer).
+          const wakeAtMs = earliest(deadlineAtMs, nextExpiryMs(index, state));
           await store.updateRunStatus(
             runId,
             "running",
             "waiting",
-            deadlineAtMs !== undefined ? { wakeAtMs: deadlineAtMs } : undefined,
+            wakeAtMs !== undefined ? { wakeAtMs } : undefined,
           );
           return "waiting";
         }
@@ -281,4 +287,9 @@ export async function loadPinnedWorkflow(
   definitionHash: string,
 ): Promise<Workflow> {
   return (await loadPinned(deps, definitionHash)).workflow;
+}
+
+function earliest(...times: Array<number | undefined>): number | undefined {
+  const known = times.filter((t): t is number => t !== undefined);
+  return known.length > 0 ? Math.min(...known) : undefined;
 }

@@ -126,7 +126,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
         decisions: [...scope.state.decisions],
       };
     },
-    async humanInput(kind, prompt, key): Promise<HumanInputResult> {
+    async humanInput(kind, prompt, key, expiry): Promise<HumanInputResult> {
       const requestId = `${step.id}.r${round}.a${attempt}.${key ?? ++requests}`;
       const response = index.responses.get(requestId);
       if (response)
@@ -137,7 +137,16 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
         };
       const replayed = deps.recordedResponse?.(requestId);
       if (!index.requests.has(requestId))
-        await writer.append([{ type: "human-input-request", requestId, stepId: step.id, kind, prompt }]);
+        await writer.append([
+          {
+            type: "human-input-request",
+            requestId,
+            stepId: step.id,
+            kind,
+            prompt,
+            ...(expiry ? { expiresAtMs: deps.now() + expiry.afterMs, onExpiry: expiry.response } : {}),
+          },
+        ]);
       if (replayed) {
         await writer.append([replayed]);
         return {

@@ -124,6 +124,12 @@ export interface HumanInputRequestEvent extends EventBase {
   readonly prompt: string;
   /** JSON Schema the response must satisfy, if any. */
   readonly schema?: JsonValue;
+  /**
+   * Unanswered at this time, the request is answered with `onExpiry` by `timeout` (an approval's
+   * `timeout:` + `onTimeout:`). The run wakes then: it is a durable timer like a deadline.
+   */
+  readonly expiresAtMs?: number;
+  readonly onExpiry?: JsonValue;
 }
 
 export interface HumanInputResponseEvent extends EventBase {

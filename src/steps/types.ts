@@ -88,7 +88,13 @@ export interface StepContext {
    * names the request within the attempt when several may be open at once (map items), so its
    * id does not depend on the order concurrent work reached it.
    */
-  humanInput(kind: "clarification" | "approval", prompt: string, key?: string): Promise<HumanInputResult>;
+  humanInput(
+    kind: "clarification" | "approval",
+    prompt: string,
+    key?: string,
+    /** Answer it with `response` if nobody has after `afterMs` (journaled, so replays agree). */
+    expiry?: { afterMs: number; response: JsonValue },
+  ): Promise<HumanInputResult>;
   /** Where the run stands (steps, earlier arbiter decisions); what an arbiter decides from. */
   runSnapshot(): RunSnapshot;
   /**

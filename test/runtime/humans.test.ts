@@ -151,6 +151,36 @@ describe.each(engines)("gates, humans and conditions ($name)", ({ make, skip }) 
     });
   });
 
+  it("an approval with timeout + onTimeout decides by itself when nobody answers in time", async () => {
+    const yaml = gated().replace(
+      "    onReject: { remediate: [write] }\n",
+      "    timeout: 300ms\n    onTimeout: approve\n",
+    );
+    const models = scriptedModels((r) => (r.schemaName === "verdict" ? verdict(1, "none") : '{"body":"x"}'));
+    const runtime = h.runtime(models);
+    const run = await runtime.start(loadTestWorkflow(yaml, files), { topic: "tea" });
+    expect(await runtime.drive(run.id)).toBe("waiting");
+    const waiting = await h.store.getRun(run.id);
+    expect(waiting?.wakeAtMs).toBeGreaterThan(Date.now());
+    expect(await h.store.claimRuns("worker", 10, 10_000)).toEqual([]);
+    await new Promise((r) => setTimeout(r, Math.max(0, waiting!.wakeAtMs! - Date.now()) + 20));
+    expect((await h.store.claimRuns("worker", 10, 10_000)).map((r) => r.id)).toEqual([run.id]);
+    // Another process drives it at the wake-up time: the default decision is journaled, by `timeout`.
+    const later = new Runtime({ ...runtime.deps, store: await h.reopen() });
+    expect(await later.drive(run.id)).toBe("succeeded");
+    const events = (await h.store.readEvents(run.id)).map((e) => e.event);
+    expect(events.find((e) => e.type === "human-input-response")).toMatchObject({
+      respondedBy: "timeout",
+      response: { decision: "approve" },
+    });
+    expect(events.find((e) => e.type === "step-end" && e.stepId === "sign-off")).toMatchObject({
+      output: { decision: "approve", by: "timeout" },
+    });
+    // A person answering after the timeout changes nothing.
+    await later.respond(run.id, "sign-off", { decision: "reject" }, "late");
+    expect((await h.store.getRun(run.id))?.status).toBe("succeeded");
+  });
+
   it("cancel stops in-flight calls within a second", async () => {
     const models = scriptedModels(() => JSON.stringify({ body: "x" }), { latencyMs: 30_000 });
     const runtime = h.runtime(models);

@@ -22,7 +22,18 @@ export const approvalStep: StepExecutor = {
     const message = step.message
       ? renderTemplate(step.message, (path) => lookupPath(variables, path))
       : `Approve step '${step.id}' of workflow '${context.workflow.name}'?`;
-    const reply = await context.humanInput("approval", message);
+    // `timeout:` + `onTimeout:` on an approval: the default decision once nobody answered in time.
+    const expiry =
+      step.timeoutMs !== undefined && step.onTimeout !== undefined
+        ? {
+            afterMs: step.timeoutMs,
+            response: {
+              decision: step.onTimeout,
+              comment: `no decision within ${step.timeoutMs} ms; the step's onTimeout is '${step.onTimeout}'`,
+            },
+          }
+        : undefined;
+    const reply = await context.humanInput("approval", message, undefined, expiry);
     if (reply.status === "waiting") return { type: "waiting" };
     const response = reply.response as unknown as ApprovalResponse;
     const by = reply.respondedBy ?? "someone";
