@@ -21,7 +21,7 @@ export function modelChooser(
     const recorded = scope.index.routeDecisions.get(decisionId);
     const replayed = recorded ? undefined : scope.deps.recordedDecision?.(decisionId);
     const decision: RouteDecision =
-      recorded ?? replayed ?? (await decide(scope, step, attempt, round, choice));
+      recorded ?? replayed ?? avoidLast(await decide(scope, step, attempt, round, choice), choice.avoid);
     if (!recorded) {
       const event: RouteDecisionEvent = {
         type: "route-decision",
@@ -86,5 +86,27 @@ function decisionFields(d: RouteDecision): RouteDecision {
     candidates: d.candidates,
     rejected: d.rejected,
     ...(d.error !== undefined ? { error: d.error } : {}),
+  };
+}
+
+/**
+ * Routed (not explicitly named) candidates in `avoid` go last, with the reason: a judge still works
+ * when the producer is the only model available, but never prefers it.
+ */
+export function avoidLast(decision: RouteDecision, avoid: readonly string[] | undefined): RouteDecision {
+  if (!avoid || avoid.length === 0 || decision.source !== "routed") return decision;
+  const avoided = new Set(avoid);
+  if (!decision.models.some((m) => avoided.has(m))) return decision;
+  return {
+    ...decision,
+    models: [
+      ...decision.models.filter((m) => !avoided.has(m)),
+      ...decision.models.filter((m) => avoided.has(m)),
+    ],
+    candidates: decision.candidates.map((c) =>
+      avoided.has(c.ref)
+        ? { ...c, reasons: [...c.reasons, "tried last: it wrote the document being judged"] }
+        : c,
+    ),
   };
 }

@@ -24,17 +24,18 @@ export interface RunData {
 export async function readDocumentText(
   scope: RunScope,
   documentId: string,
-): Promise<{ version: number; content: string } | undefined> {
+): Promise<{ version: number; content: string; model?: string } | undefined> {
   const event = scope.index.documents.get(documentId);
   if (!event) return undefined;
+  const lineage = event.model !== undefined ? { model: event.model } : {};
   const cached = scope.index.contents.get(event.blobHash);
-  if (cached !== undefined) return { version: event.version, content: cached };
+  if (cached !== undefined) return { version: event.version, content: cached, ...lineage };
   const bytes = await scope.writer.getBlob(event.blobHash);
   if (!bytes)
     throw new Error(`the content of document '${documentId}' v${event.version} is missing from the store`);
   const content = Buffer.from(bytes).toString("utf8");
   scope.index.contents.set(event.blobHash, content);
-  return { version: event.version, content };
+  return { version: event.version, content, ...lineage };
 }
 
 /**

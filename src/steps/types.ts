@@ -38,6 +38,8 @@ export interface LoadedDocument {
   version: number;
   /** The document as text (JSON documents are JSON text). */
   content: string;
+  /** The model that wrote this version (lineage), when a model did. */
+  model?: string;
 }
 
 export type HumanInputResult =
@@ -54,6 +56,11 @@ export interface ModelChoice {
   readonly sensitive: boolean;
   /** Routing hints instead of the step's own. */
   readonly hints?: Routing;
+  /**
+   * Models to try only after every other candidate: a judge avoids the models that wrote what it
+   * judges. Explicitly named models keep their order (the author chose them).
+   */
+  readonly avoid?: readonly string[];
 }
 
 export interface StepContext {

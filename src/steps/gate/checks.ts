@@ -11,6 +11,8 @@ export interface CheckedDocument {
   content: string;
   /** Parsed JSON, or the text. */
   value: unknown;
+  /** The model that wrote it (lineage): a judge prefers any other. */
+  model?: string;
 }
 
 export function runCheck(

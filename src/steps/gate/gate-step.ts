@@ -16,7 +16,12 @@ export const gateStep: StepExecutor = {
     for (const id of step.inputs) {
       const loaded = await context.readDocument(id);
       if (!loaded) continue;
-      documents.push({ id, content: loaded.content, value: parse(loaded.content) });
+      documents.push({
+        id,
+        content: loaded.content,
+        value: parse(loaded.content),
+        ...(loaded.model !== undefined ? { model: loaded.model } : {}),
+      });
     }
     const variables = await context.variables();
     const findings: string[] = [];

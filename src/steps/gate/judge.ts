@@ -56,6 +56,8 @@ export async function judge(
     needsJson: true,
     sensitive,
     hints: { task: "review" },
+    // By default the judge is a different model from the producer: the producer only as a last resort.
+    avoid: documents.flatMap((d) => (d.model !== undefined ? [d.model] : [])),
   });
   const response = await context.callModel({
     models,
