@@ -7,7 +7,8 @@ import { codes } from "./codes.js";
 import type { FileSystem } from "./file-system.js";
 import { nodeFileSystem } from "./file-system.js";
 import { zodIssues } from "./shape.js";
-import { issueAt, parseSource } from "./source.js";
+import { issueAt } from "./source.js";
+import { readYamlMapping } from "./yaml-mapping.js";
 
 export const alertsFileName = "quorum.alerts.yaml";
 
@@ -17,33 +18,10 @@ export interface AlertsResult {
 }
 
 export function loadAlerts(file: string, fs: FileSystem = nodeFileSystem): AlertsResult {
-  const read = fs.readText(file);
-  if ("error" in read)
-    return {
-      issues: [
-        {
-          code: codes.missingFile,
-          severity: "error",
-          file,
-          path: "",
-          message: `alerts file '${file}' ${read.error}`,
-        },
-      ],
-    };
-  const parsed = parseSource(file, read.text);
-  if (parsed.issues.length > 0) return { issues: parsed.issues };
-  const value = parsed.source.value;
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    return {
-      issues: [
-        issueAt(
-          parsed.source,
-          [],
-          codes.invalidValue,
-          "the alerts file must be a mapping starting with alerts: 1",
-        ),
-      ],
-    };
+  const read = readYamlMapping(file, fs, { name: "alerts file", starts: "alerts: 1" });
+  if ("issues" in read) return { issues: read.issues };
+  const { value } = read;
+  const parsed = { source: read.source };
   const issues = zodIssues(parsed.source, AlertsFile, value);
   const names = new Map<string, number>();
   const rules = (value as { rules?: unknown }).rules;

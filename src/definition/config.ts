@@ -3,11 +3,10 @@
  * A missing config file is not an error: quorum works from the environment alone.
  */
 import { ConfigFile, type Issue } from "../spec/index.js";
-import { codes } from "./codes.js";
 import type { FileSystem } from "./file-system.js";
 import { nodeFileSystem } from "./file-system.js";
 import { zodIssues } from "./shape.js";
-import { issueAt, parseSource } from "./source.js";
+import { readYamlMapping } from "./yaml-mapping.js";
 
 export const configFileName = "quorum.config.yaml";
 
@@ -17,33 +16,9 @@ export interface ConfigResult {
 }
 
 export function loadConfig(file: string, fs: FileSystem = nodeFileSystem): ConfigResult {
-  const read = fs.readText(file);
-  if ("error" in read)
-    return {
-      issues: [
-        {
-          code: codes.missingFile,
-          severity: "error",
-          file,
-          path: "",
-          message: `config file '${file}' ${read.error}`,
-        },
-      ],
-    };
-  const parsed = parseSource(file, read.text);
-  if (parsed.issues.length > 0) return { issues: parsed.issues };
-  const value = parsed.source.value;
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    return {
-      issues: [
-        issueAt(
-          parsed.source,
-          [],
-          codes.invalidValue,
-          "the config file must be a mapping starting with quorum: 1",
-        ),
-      ],
-    };
-  const issues = zodIssues(parsed.source, ConfigFile, value);
+  const read = readYamlMapping(file, fs, { name: "config file", starts: "quorum: 1" });
+  if ("issues" in read) return { issues: read.issues };
+  const { source, value } = read;
+  const issues = zodIssues(source, ConfigFile, value);
   return issues.length > 0 ? { issues } : { config: value as ConfigFile, issues: [] };
 }
