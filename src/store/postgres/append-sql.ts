@@ -49,6 +49,8 @@ export interface AppendItem {
   readonly status: string | null;
   readonly wakeAtMs: number | null | undefined;
   readonly notify: boolean;
+  /** Small blobs (one chunk each) written by the same statement as the events that reference them. */
+  readonly blobs?: ReadonlyArray<{ readonly hash: string; readonly bytes: Buffer }>;
 }
 
 /** Column arrays for `APPEND_SQL`, built in one pass over the batch. */
@@ -170,7 +172,29 @@ export function singleAppend(
     )`);
     values.push(refs);
   }
+  const blobs = item.blobs ?? [];
+  if (blobs.length > 0) {
+    // The blob rows first (their locks order us against a concurrent GC), then the chunks: the same
+    // order as putBlob, in the same statement and commit as the events that reference them.
+    const at = values.length;
+    parts.push(`, blob AS (
+      INSERT INTO blobs (hash, size_bytes, created_at)
+      SELECT b.h, b.s, $4 FROM unnest($${at + 1}::text[], $${at + 2}::bigint[]) AS b(h, s)
+      ON CONFLICT (hash) DO UPDATE SET created_at = greatest(blobs.created_at, EXCLUDED.created_at)
+      RETURNING hash
+    ), chunk AS (
+      INSERT INTO blob_chunks (hash, idx, bytes)
+      SELECT c.h, 0, c.bytes FROM unnest($${at + 1}::text[], $${at + 3}::bytea[]) AS c(h, bytes)
+      WHERE c.h IN (SELECT hash FROM blob)
+      ON CONFLICT DO NOTHING
+    )`);
+    values.push(
+      blobs.map((b) => b.hash),
+      blobs.map((b) => b.bytes.byteLength),
+      blobs.map((b) => b.bytes),
+    );
+  }
   parts.push(`SELECT id, CASE WHEN $8 THEN pg_notify($9, '') END::text AS notified FROM bumped`);
-  const name = `quorum_append_one${hasDocs ? "_docs" : ""}${refs.length > 0 ? "_refs" : ""}_v1`;
+  const name = `quorum_append_one${hasDocs ? "_docs" : ""}${refs.length > 0 ? "_refs" : ""}${blobs.length > 0 ? "_blobs" : ""}_v1`;
   return { name, text: parts.join("\n"), values };
 }

@@ -7,6 +7,7 @@
  */
 import type pg from "pg";
 import type { AppendOptions, AppendResult, JournalEntry, RunEvent } from "../../spec/index.js";
+import { sha256Hex } from "../blob-hash.js";
 import { appendConflict, checkSeq, type RunProbe } from "../conflicts.js";
 import { decodeEvent, type EventRow, encodeEvents } from "../event-codec.js";
 import { checkStatus, isRunnable } from "../rows.js";
@@ -30,6 +31,8 @@ export class PostgresJournal {
     private readonly target: PostgresTarget,
     private readonly now: () => number,
     private readonly maxEventBytes: number,
+    /** Stores one blob on its own (a batch of several runs writes its blobs this way first). */
+    private readonly putBlob: (bytes: Uint8Array) => Promise<string>,
   ) {}
 
   append(
@@ -52,6 +55,11 @@ export class PostgresJournal {
         status,
         wakeAtMs: options.wakeAtMs,
         notify,
+        // Only single-chunk blobs reach here (postgres-store writes larger ones first).
+        blobs: (options.blobs ?? []).map((bytes) => ({
+          hash: sha256Hex(bytes),
+          bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        })),
       };
       this.queue.push({ ...item, resolve, reject });
       // Start on the next microtask so appends issued in the same tick share the first statement.
@@ -91,6 +99,9 @@ export class PostgresJournal {
   private async write(batch: readonly Pending[]): Promise<void> {
     let bumped: Set<string>;
     try {
+      // One run: its blobs go in the append statement itself. Several: each blob first, on its own.
+      if (batch.length > 1)
+        for (const item of batch) for (const blob of item.blobs ?? []) await this.putBlob(blob.bytes);
       const [only] = batch;
       const query =
         batch.length === 1 && only !== undefined

@@ -32,7 +32,7 @@ import type {
   WaitingRun,
   WakeReason,
 } from "../../spec/index.js";
-import { ORPHAN_BLOB_GRACE_MS } from "../blob-hash.js";
+import { BLOB_CHUNK_BYTES, ORPHAN_BLOB_GRACE_MS } from "../blob-hash.js";
 import { DEFAULT_MAX_EVENT_BYTES } from "../event-codec.js";
 import type { Migration } from "../migrations/index.js";
 import { DEFAULT_MAX_WAIT_MS } from "../work-signal.js";
@@ -102,7 +102,13 @@ class PostgresStore implements Store {
     options: StoreOptions,
   ) {
     this.target = pgTarget.display;
-    this.journal = new PostgresJournal(pool, pgTarget, now, options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES);
+    this.journal = new PostgresJournal(
+      pool,
+      pgTarget,
+      now,
+      options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
+      (bytes) => this.content.putBlob(bytes),
+    );
     this.runs = new PostgresRuns(pool, pgTarget.channel, now);
     this.claims = new PostgresClaims(pool, pgTarget.channel, now);
     this.content = new PostgresContent(pool, pgTarget, now);
@@ -147,12 +153,14 @@ class PostgresStore implements Store {
     options?: AppendOptions,
   ): Promise<AppendResult> {
     const blobs = options?.blobs ?? [];
-    if (blobs.length === 0)
+    const large = blobs.filter((bytes) => bytes.byteLength > BLOB_CHUNK_BYTES);
+    if (large.length === 0)
       return this.run(() => this.journal.append(runId, expectedNextSeq, events, options));
-    // Blobs first (each one statement), so the events never reference content that is not stored.
+    // Multi-chunk blobs first (chunk by chunk); single-chunk ones ride in the append statement.
+    const small = blobs.filter((bytes) => bytes.byteLength <= BLOB_CHUNK_BYTES);
     return this.run(async () => {
-      await Promise.all(blobs.map((bytes) => this.content.putBlob(bytes)));
-      return this.journal.append(runId, expectedNextSeq, events, options);
+      for (const bytes of large) await this.content.putBlob(bytes);
+      return this.journal.append(runId, expectedNextSeq, events, { ...options, blobs: small });
     });
   }
   readEvents(runId: string, fromSeq?: number): Promise<JournalEntry[]> {
