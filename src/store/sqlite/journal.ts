@@ -9,10 +9,18 @@ import { decodeEvent, type EncodedEvent, type EventRow, encodeEvents } from "../
 import { checkStatus, isRunnable } from "../rows.js";
 import type { SqliteDatabase } from "./connection.js";
 
+type Statement = ReturnType<SqliteDatabase["prepare"]>;
+
+/** Rows per multi-row INSERT: 6 parameters each, far below SQLite's 32,766-parameter limit. */
+const MAX_ROWS = 16;
+
 export class SqliteJournal {
   private readonly bump;
+  private readonly bumpSeq;
   private readonly probe;
-  private readonly insertEvent;
+  /** Multi-row event INSERTs by row count (1..MAX_ROWS): one statement call per batch, not per event. */
+  private readonly insertEvents: Array<Statement | undefined> = [];
+  private readonly db: SqliteDatabase;
   private readonly insertDocument;
   private readonly insertRef;
   private readonly readFrom;
@@ -32,10 +40,14 @@ export class SqliteJournal {
          wake_at = CASE WHEN ? THEN ? ELSE wake_at END
        WHERE id = ? AND next_seq = ? AND status NOT IN ('succeeded', 'failed', 'cancelled')`,
     );
-    this.probe = db.prepare("SELECT status, next_seq FROM runs WHERE id = ?");
-    this.insertEvent = db.prepare(
-      "INSERT INTO events (run_id, seq, type, at, call_key, payload) VALUES (?, ?, ?, ?, ?, ?)",
+    // Most appends change neither status nor wake-up: this form leaves the indexed columns alone, so
+    // SQLite rewrites only the runs row, not the three indexes on `status`/`wake_at`.
+    this.bumpSeq = db.prepare(
+      `UPDATE runs SET next_seq = next_seq + ?, updated_at = ?
+       WHERE id = ? AND next_seq = ? AND status NOT IN ('succeeded', 'failed', 'cancelled')`,
     );
+    this.db = db;
+    this.probe = db.prepare("SELECT status, next_seq FROM runs WHERE id = ?");
     this.insertDocument = db.prepare(
       `INSERT INTO documents (run_id, document_id, version, blob_hash, size_bytes, step_id, attempt, model,
          input_versions, seq, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -75,22 +87,25 @@ export class SqliteJournal {
     blobs: readonly Uint8Array[] | undefined,
   ): void {
     for (const bytes of blobs ?? []) this.putBlob(bytes);
-    const setWake = wakeAtMs === undefined ? 0 : 1;
-    const changed = this.bump.run(
-      encoded.length,
-      atMs,
-      status,
-      setWake,
-      wakeAtMs ?? null,
-      runId,
-      expectedNextSeq,
-    );
+    const changed =
+      status === null && wakeAtMs === undefined
+        ? this.bumpSeq.run(encoded.length, atMs, runId, expectedNextSeq)
+        : this.bump.run(
+            encoded.length,
+            atMs,
+            status,
+            wakeAtMs === undefined ? 0 : 1,
+            wakeAtMs ?? null,
+            runId,
+            expectedNextSeq,
+          );
     if (changed.changes === 0) {
       throw appendConflict(runId, expectedNextSeq, this.probe.get(runId) as RunProbe | undefined);
     }
+    this.insertRows(runId, expectedNextSeq, encoded, atMs);
+    const refs = new Set<string>();
     let seq = expectedNextSeq;
     for (const event of encoded) {
-      this.insertEvent.run(runId, seq, event.type, atMs, event.callKey, event.payload);
       const doc = event.document;
       if (doc !== undefined) {
         this.insertDocument.run(
@@ -107,9 +122,34 @@ export class SqliteJournal {
           atMs,
         );
       }
-      for (const hash of event.blobs) this.insertRef.run(runId, hash);
+      for (const hash of event.blobs) refs.add(hash);
       seq += 1;
     }
+    for (const hash of refs) this.insertRef.run(runId, hash);
+  }
+
+  /** The batch's event rows, MAX_ROWS per statement call. */
+  private insertRows(runId: string, firstSeq: number, encoded: readonly EncodedEvent[], atMs: number): void {
+    for (let start = 0; start < encoded.length; start += MAX_ROWS) {
+      const rows = encoded.slice(start, start + MAX_ROWS);
+      const params: unknown[] = [];
+      rows.forEach((event, i) => {
+        params.push(runId, firstSeq + start + i, event.type, atMs, event.callKey, event.payload);
+      });
+      this.eventInsert(rows.length).run(params);
+    }
+  }
+
+  private eventInsert(rows: number): Statement {
+    let statement = this.insertEvents[rows];
+    if (!statement) {
+      const values = Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?)").join(", ");
+      statement = this.db.prepare(
+        `INSERT INTO events (run_id, seq, type, at, call_key, payload) VALUES ${values}`,
+      );
+      this.insertEvents[rows] = statement;
+    }
+    return statement;
   }
 
   read(runId: string, fromSeq = 0): JournalEntry[] {
