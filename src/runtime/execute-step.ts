@@ -9,11 +9,15 @@ import { lookupPath } from "../steps/index.js";
 import { StepWaitingError } from "./budget-approval.js";
 import { gateObservations, recordGateObservations } from "./gate-observations.js";
 import { sha256 } from "./hash.js";
+import type { BlobWrite } from "./journal-writer.js";
 import { runData } from "./run-data.js";
 import { makeStepContext } from "./step-context.js";
 import type { RunScope } from "./types.js";
 
 export type { RunScope } from "./types.js";
+
+/** Documents up to this size stay in the run's memory for the steps that consume them. */
+const cachedContentBytes = 256 * 1024;
 
 const defaultRetryDelayMs = (attempt: number) =>
   Math.floor(Math.random() * Math.min(30_000, 500 * 2 ** (attempt - 1)));
@@ -149,9 +153,9 @@ async function documentEvents(
   attempt: number,
   documents: Record<string, string>,
   model: string | undefined,
-): Promise<{ events: RunEvent[]; blobs: Uint8Array[] } | { error: { name: string; message: string } }> {
+): Promise<{ events: RunEvent[]; blobs: BlobWrite[] } | { error: { name: string; message: string } }> {
   const events: RunEvent[] = [];
-  const blobs: Uint8Array[] = [];
+  const blobs: BlobWrite[] = [];
   const inputVersions: DocumentRef[] = step.inputs
     .map((id) => ({ documentId: id, version: scope.state.documentVersions.get(id) ?? 0 }))
     .filter((r) => r.version > 0);
@@ -191,7 +195,9 @@ async function documentEvents(
     const bytes = Buffer.from(content, "utf8");
     // Stored in the same transaction as these events (AppendOptions.blobs), not in one of its own.
     const blobHash = sha256(bytes);
-    blobs.push(bytes);
+    blobs.push({ hash: blobHash, bytes });
+    // Its consumers read it from memory, not back from the store (a round trip per step on PostgreSQL).
+    if (bytes.byteLength <= cachedContentBytes) scope.index.contents.set(blobHash, content);
     const version = (scope.state.documentVersions.get(documentId) ?? 0) + 1;
     events.push({
       type: "document-version",
@@ -203,7 +209,6 @@ async function documentEvents(
       attempt,
       ...(model ? { model } : {}),
       inputVersions,
-      blobs: [blobHash],
     });
   }
   return { events, blobs };

@@ -10,7 +10,6 @@
  * then simply does not contain, and the step runs again.
  */
 import type { AppendOptions, RunEvent, Store } from "../spec/index.js";
-import { sha256 } from "./hash.js";
 
 /**
  * One macrotask flushes every writer with something queued, so the appends of all runs in this process
@@ -26,11 +25,17 @@ function scheduleFlush(start: () => void): void {
     });
 }
 
+/** Content to store with an append, with its sha256 (computed once, by whoever made the content). */
+export interface BlobWrite {
+  readonly hash: string;
+  readonly bytes: Uint8Array;
+}
+
 interface Pending {
   events: RunEvent[];
   options: AppendOptions | undefined;
   /** Blobs the events reference, stored in the same transaction. */
-  blobs: readonly Uint8Array[];
+  blobs: readonly BlobWrite[];
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -58,15 +63,15 @@ export class JournalWriter {
    * Queue events without waiting for them to be durable. Ordering is kept (they commit before anything
    * appended later), and a failure poisons the writer, so the next awaited append reports it.
    */
-  record(events: RunEvent[], blobs: readonly Uint8Array[] = []): void {
+  record(events: RunEvent[], blobs: readonly BlobWrite[] = []): void {
     this.append(events, undefined, blobs).catch(() => undefined);
   }
 
-  append(events: RunEvent[], options?: AppendOptions, blobs: readonly Uint8Array[] = []): Promise<void> {
+  append(events: RunEvent[], options?: AppendOptions, blobs: readonly BlobWrite[] = []): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     this.onQueued(events);
     return new Promise((resolve, reject) => {
-      for (const bytes of blobs) this.pendingBlobs.set(sha256(bytes), bytes);
+      for (const blob of blobs) this.pendingBlobs.set(blob.hash, blob.bytes);
       this.queue.push({ events, options, blobs, resolve, reject });
       // Flush after the current macrotask, not the current microtask: steps finishing in the same turn of
       // the event loop (a fan-out's completions, a step-end and the next step-start) share one commit.
@@ -83,11 +88,12 @@ export class JournalWriter {
       const batch = first.options ? [this.queue.shift()!] : this.takeWhile((p) => !p.options);
       const events = batch.flatMap((p) => p.events);
       const blobs = batch.flatMap((p) => p.blobs);
-      const options = blobs.length > 0 ? { ...first.options, blobs } : first.options;
+      const options =
+        blobs.length > 0 ? { ...first.options, blobs: blobs.map((b) => b.bytes) } : first.options;
       try {
         const result = await this.store.appendEvents(this.runId, this.nextSeq, events, options);
         this.nextSeq = result.nextSeq;
-        for (const bytes of blobs) this.pendingBlobs.delete(sha256(bytes));
+        for (const blob of blobs) this.pendingBlobs.delete(blob.hash);
         this.onDurable(events);
         for (const p of batch) p.resolve();
       } catch (error) {

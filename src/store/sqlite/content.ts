@@ -73,7 +73,7 @@ export class SqliteContent {
       const orphans = this.db
         .prepare(
           `SELECT hash, size_bytes FROM blobs b WHERE created_at < ?
-             AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.blob_hash = b.hash)`,
+             AND hash NOT IN (SELECT blob_hash FROM blob_refs)`,
         )
         .all(olderThanMs) as { hash: string; size_bytes: number }[];
       const deleteChunks = this.db.prepare("DELETE FROM blob_chunks WHERE hash = ?");
