@@ -15,7 +15,7 @@ export interface BenchModel extends ModelClient {
 export interface BenchModelOptions {
   latencyMs?: number;
   latencyMsByStep?: ReadonlyMap<string, number>;
-  /** Answer text (default ~200 bytes of markdown); JSON documents get `{title, body}` with it. */
+  /** Answer text (default ~200 bytes of markdown, then the prompt and a call number, so no two answers are equal); JSON documents get `{title, body}` with it. */
   text?: string;
 }
 
@@ -23,14 +23,15 @@ const defaultText = `# Result\n\n${"The quick brown fox jumps over the lazy dog.
 
 export function benchModel(options: BenchModelOptions = {}): BenchModel {
   const text = options.text ?? defaultText;
-  const json = JSON.stringify({ title: "Result", body: text });
   const client: BenchModel = {
     specificationVersion: "v1",
     calls: 0,
     outputBytes: 0,
     generate(request: ModelRequest): Promise<ModelResponse> {
       client.calls++;
-      const answer = request.schema ? json : text;
+      // Every answer is distinct, like real documents: the store cannot skip writing any of them.
+      const unique = `${text}\n${request.prompt} #${client.calls}`;
+      const answer = request.schema ? JSON.stringify({ title: "Result", body: unique }) : unique;
       client.outputBytes += Buffer.byteLength(answer);
       const response: ModelResponse = {
         text: answer,

@@ -44,8 +44,17 @@ export function parseTemplate(text: string): TemplateParse {
 }
 
 /** Render with values looked up by path; objects are rendered as indented JSON, missing values as "". */
+/** Parsed templates by text: a step renders the same prompt file on every attempt, item and run. */
+const parsed = new Map<string, readonly TemplateVariable[]>();
+const maxParsed = 1_000;
+
 export function renderTemplate(text: string, lookup: (path: string) => unknown): string {
-  const { variables } = parseTemplate(text);
+  let variables = parsed.get(text);
+  if (variables === undefined) {
+    variables = parseTemplate(text).variables;
+    if (parsed.size >= maxParsed) parsed.clear();
+    parsed.set(text, variables);
+  }
   let out = "";
   let last = 0;
   for (const variable of variables) {

@@ -4,7 +4,7 @@
  * own failure: that becomes a `step-error` event (with a retry time when retries remain).
  */
 import { compileSchema, evaluateExpression, formatSchemaErrors, truthy } from "../definition/index.js";
-import type { DocumentRef, JsonValue, RunEvent, Step } from "../spec/index.js";
+import type { DocumentRef, JsonValue, RunEvent, Step, Workflow } from "../spec/index.js";
 import { lookupPath } from "../steps/index.js";
 import { StepWaitingError } from "./budget-approval.js";
 import { gateObservations, recordGateObservations } from "./gate-observations.js";
@@ -29,7 +29,7 @@ export async function executeStep(
   round: number,
 ): Promise<void> {
   const { deps, workflow, writer } = scope;
-  const step = workflow.steps.find((s) => s.id === stepId)!;
+  const step = stepById(workflow, stepId);
   const fail = async (error: { name: string; message: string }, retryable: boolean) => {
     if (scope.signal.aborted) return; // cancelled: the run-end is already journaled
     const willRetry = retryable && attempt <= step.retries;
@@ -144,6 +144,19 @@ export async function executeStep(
       return;
     }
   }
+}
+
+/** Steps by id, built once per pinned workflow: a 1,000-step fan-out otherwise scans 500 steps per start. */
+const stepMaps = new WeakMap<Workflow, ReadonlyMap<string, Step>>();
+function stepById(workflow: Workflow, stepId: string): Step {
+  let steps = stepMaps.get(workflow);
+  if (!steps) {
+    steps = new Map(workflow.steps.map((s) => [s.id, s]));
+    stepMaps.set(workflow, steps);
+  }
+  const step = steps.get(stepId);
+  if (!step) throw new Error(`the engine started step '${stepId}', which the workflow does not have`);
+  return step;
 }
 
 /** Validate each produced document, store it as a blob, and describe it with its lineage. */

@@ -24,6 +24,10 @@ import type { RunScope } from "./types.js";
 /** Results larger than this go to a blob instead of inline in the event. */
 const inlineResultBytes = 32 * 1024;
 
+/** A text answer without tool calls, far below the inline limit even with its usage and trace. */
+const surelySmall = (response: ModelResponse): boolean =>
+  response.text.length <= inlineResultBytes / 4 && !response.toolCalls?.length;
+
 export function makeStepContext(scope: RunScope, step: Step, attempt: number, round: number): StepContext {
   const { deps, writer, index } = scope;
   const stepState = scope.state.steps.get(step.id)!;
@@ -66,9 +70,12 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
           (prompt) => context.humanInput("approval", prompt),
         );
         const result = response as unknown as JsonValue;
-        const json = JSON.stringify(result);
+        // Measured exactly only when it might be large: most answers are a few KB of text.
+        const json = surelySmall(response) ? undefined : JSON.stringify(result);
         const blob =
-          json.length > inlineResultBytes ? await deps.store.putBlob(Buffer.from(json, "utf8")) : undefined;
+          json !== undefined && json.length > inlineResultBytes
+            ? await deps.store.putBlob(Buffer.from(json, "utf8"))
+            : undefined;
         // Recorded, not awaited: it commits before the step's end (same ordered writer), and a crash
         // before it commits leaves the call in flight, which may run again — the documented rule.
         writer.record([
