@@ -6,6 +6,12 @@ import { createHash } from "node:crypto";
 
 export const BLOB_CHUNK_BYTES = 1024 * 1024;
 
+/**
+ * Blobs up to this size live in their `blobs` row (`inline_bytes`) instead of a `blob_chunks` row:
+ * one b-tree write instead of three (row, chunk, chunk key) for the typical document a step writes.
+ */
+export const INLINE_BLOB_BYTES = 16 * 1024;
+
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }

@@ -7,6 +7,7 @@
  * then re-checks the condition against the committed row, finds the sequence moved and changes nothing;
  * rows it did not bump get no events. `(run_id, seq)` as primary key is the backstop.
  */
+import { INLINE_BLOB_BYTES } from "../blob-hash.js";
 import type { EncodedEvent } from "../event-codec.js";
 
 export const APPEND_SQL = `
@@ -177,15 +178,17 @@ export function singleAppend(
     // The blob rows first (their locks order us against a concurrent GC), then the chunks: the same
     // order as putBlob, in the same statement and commit as the events that reference them.
     const at = values.length;
+    // Small blobs keep their bytes in the row (INLINE_BLOB_BYTES); the others get their one chunk.
     parts.push(`, blob AS (
-      INSERT INTO blobs (hash, size_bytes, created_at)
-      SELECT b.h, b.s, $4 FROM unnest($${at + 1}::text[], $${at + 2}::bigint[]) AS b(h, s)
+      INSERT INTO blobs (hash, size_bytes, created_at, inline_bytes)
+      SELECT b.h, b.s, $4, CASE WHEN b.s <= ${INLINE_BLOB_BYTES} THEN b.bytes END
+      FROM unnest($${at + 1}::text[], $${at + 2}::bigint[], $${at + 3}::bytea[]) AS b(h, s, bytes)
       ON CONFLICT (hash) DO UPDATE SET created_at = greatest(blobs.created_at, EXCLUDED.created_at)
-      RETURNING hash
+      RETURNING hash, inline_bytes IS NULL AS chunked
     ), chunk AS (
       INSERT INTO blob_chunks (hash, idx, bytes)
       SELECT c.h, 0, c.bytes FROM unnest($${at + 1}::text[], $${at + 3}::bytea[]) AS c(h, bytes)
-      WHERE c.h IN (SELECT hash FROM blob)
+      WHERE c.h IN (SELECT hash FROM blob WHERE chunked)
       ON CONFLICT DO NOTHING
     )`);
     values.push(
@@ -195,6 +198,6 @@ export function singleAppend(
     );
   }
   parts.push(`SELECT id, CASE WHEN $8 THEN pg_notify($9, '') END::text AS notified FROM bumped`);
-  const name = `quorum_append_one${hasDocs ? "_docs" : ""}${refs.length > 0 ? "_refs" : ""}${blobs.length > 0 ? "_blobs" : ""}_v1`;
+  const name = `quorum_append_one${hasDocs ? "_docs" : ""}${refs.length > 0 ? "_refs" : ""}${blobs.length > 0 ? "_blobs" : ""}_v2`;
   return { name, text: parts.join("\n"), values };
 }

@@ -1,5 +1,6 @@
 /**
- * Blobs and documents in PostgreSQL. A small blob is one statement (row + chunk, idempotent). A large one
+ * Blobs and documents in PostgreSQL. A blob up to INLINE_BLOB_BYTES is one upsert with its bytes in the
+ * row; up to one chunk, one statement (row + chunk, idempotent). A large one
  * is first "touched" (known content: no bytes sent again), else written chunk by chunk in a transaction,
  * so a 50 MB document never becomes one 100 MB hex parameter. The `blobs` row is always written before
  * the chunks: its row lock serializes a put against a concurrent `deleteOrphanBlobs` of the same hash.
@@ -7,7 +8,7 @@
 import type pg from "pg";
 import { StoreCorruptError } from "../../errors/index.js";
 import type { DocumentVersionRecord, OrphanBlobReport } from "../../spec/index.js";
-import { chunkBytes, isBlobHash, joinChunks, sha256Hex } from "../blob-hash.js";
+import { chunkBytes, INLINE_BLOB_BYTES, isBlobHash, joinChunks, sha256Hex } from "../blob-hash.js";
 import { type DocumentRow, toDocumentRecord } from "../rows.js";
 import type { PostgresTarget } from "./connection.js";
 
@@ -27,6 +28,15 @@ export class PostgresContent {
     const nowMs = this.now();
     const chunks = chunkBytes(bytes);
     const buffers = chunks.map((chunk) => Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    if (bytes.byteLength <= INLINE_BLOB_BYTES) {
+      await this.pool.query({
+        name: "quorum_put_inline_blob_v1",
+        text: `INSERT INTO blobs (hash, size_bytes, created_at, inline_bytes) VALUES ($1, $2, $3, $4)
+          ON CONFLICT (hash) DO UPDATE SET created_at = greatest(blobs.created_at, EXCLUDED.created_at)`,
+        values: [hash, bytes.byteLength, nowMs, buffers[0]],
+      });
+      return hash;
+    }
     if (buffers.length === 1) {
       // The blob row first (its lock orders us against a concurrent GC), then the chunk.
       await this.pool.query({
@@ -59,15 +69,17 @@ export class PostgresContent {
 
   async getBlob(hash: string): Promise<Uint8Array | undefined> {
     if (!isBlobHash(hash)) return undefined;
-    const result = await this.pool.query<{ size_bytes: number; bytes: Buffer }>({
-      name: "quorum_get_blob_v1",
-      text: `SELECT b.size_bytes, c.bytes FROM blobs b JOIN blob_chunks c ON c.hash = b.hash
+    // Inline bytes, or the chunks (blobs over INLINE_BLOB_BYTES, and every blob older than schema v5).
+    const result = await this.pool.query<{ size_bytes: number; bytes: Buffer | null }>({
+      name: "quorum_get_blob_v2",
+      text: `SELECT b.size_bytes, coalesce(b.inline_bytes, c.bytes) AS bytes FROM blobs b
+        LEFT JOIN blob_chunks c ON c.hash = b.hash AND b.inline_bytes IS NULL
         WHERE b.hash = $1 ORDER BY c.idx`,
       values: [hash],
     });
     const first = result.rows[0];
     if (first === undefined) return undefined;
-    const chunks = result.rows.map((row) => row.bytes);
+    const chunks = result.rows.flatMap((row) => (row.bytes === null ? [] : [row.bytes]));
     const total = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
     if (total !== first.size_bytes) {
       throw new StoreCorruptError(

@@ -1,16 +1,18 @@
 /**
- * Blobs and documents in SQLite. A blob is a row in `blobs` plus 1 MiB rows in `blob_chunks`; putting
- * known content only touches its `created_at` (so GC's grace period restarts) and never rewrites bytes.
+ * Blobs and documents in SQLite. A small blob is one row in `blobs` with its bytes inline; a larger one
+ * is a row plus 1 MiB rows in `blob_chunks`. Putting known content only touches its `created_at` (so
+ * GC's grace period restarts) and never rewrites bytes.
  */
 
 import { StoreCorruptError } from "../../errors/index.js";
 import type { DocumentVersionRecord, OrphanBlobReport } from "../../spec/index.js";
-import { chunkBytes, isBlobHash, joinChunks, sha256Hex } from "../blob-hash.js";
+import { chunkBytes, INLINE_BLOB_BYTES, isBlobHash, joinChunks, sha256Hex } from "../blob-hash.js";
 import { type DocumentRow, toDocumentRecord } from "../rows.js";
 import type { SqliteDatabase } from "./connection.js";
 
 export class SqliteContent {
   private readonly touch;
+  private readonly upsertInline;
   private readonly insertBlob;
   private readonly insertChunk;
   private readonly size;
@@ -26,22 +28,38 @@ export class SqliteContent {
     private readonly now: () => number,
   ) {
     this.touch = db.prepare("UPDATE blobs SET created_at = max(created_at, ?) WHERE hash = ?");
+    this.upsertInline = db.prepare(
+      `INSERT INTO blobs (hash, size_bytes, created_at, inline_bytes) VALUES (?, ?, ?, ?)
+       ON CONFLICT (hash) DO UPDATE SET created_at = max(created_at, excluded.created_at)`,
+    );
     this.insertBlob = db.prepare("INSERT INTO blobs (hash, size_bytes, created_at) VALUES (?, ?, ?)");
     this.insertChunk = db.prepare("INSERT INTO blob_chunks (hash, idx, bytes) VALUES (?, ?, ?)");
-    this.size = db.prepare("SELECT size_bytes FROM blobs WHERE hash = ?").pluck();
+    this.size = db.prepare("SELECT size_bytes, inline_bytes FROM blobs WHERE hash = ?");
     this.chunks = db.prepare("SELECT bytes FROM blob_chunks WHERE hash = ? ORDER BY idx").pluck();
     const documentSql = `SELECT run_id, document_id, version, blob_hash, size_bytes, step_id, attempt, model,
       input_versions, seq, created_at FROM documents WHERE run_id = ?`;
     this.documents = db.prepare(`${documentSql} ORDER BY document_id, version`);
     this.documentsById = db.prepare(`${documentSql} AND document_id = ? ORDER BY version`);
     this.putTx = db.transaction((hash: string, bytes: Uint8Array, nowMs: number) => {
+      if (bytes.byteLength <= INLINE_BLOB_BYTES) {
+        this.upsertInline.run(hash, bytes.byteLength, nowMs, bytes);
+        return;
+      }
       if (this.touch.run(nowMs, hash).changes > 0) return;
       for (const [index, chunk] of chunkBytes(bytes).entries()) this.insertChunk.run(hash, index, chunk);
       this.insertBlob.run(hash, bytes.byteLength, nowMs);
     });
     this.getTx = db.transaction((hash: string): Uint8Array | undefined => {
-      const sizeBytes = this.size.get(hash) as number | undefined;
-      if (sizeBytes === undefined) return undefined;
+      const row = this.size.get(hash) as { size_bytes: number; inline_bytes: Buffer | null } | undefined;
+      if (row === undefined) return undefined;
+      const sizeBytes = row.size_bytes;
+      if (row.inline_bytes !== null) {
+        if (row.inline_bytes.byteLength === sizeBytes) return row.inline_bytes;
+        throw new StoreCorruptError(
+          this.target,
+          `blob ${hash} has ${row.inline_bytes.byteLength} of its ${sizeBytes} bytes`,
+        );
+      }
       const chunks = this.chunks.all(hash) as Buffer[];
       const total = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
       if (total !== sizeBytes) {

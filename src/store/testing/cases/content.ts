@@ -30,6 +30,36 @@ export function describeContentCases(test: ContractTest, ctx: ContractContext): 
       expect(sha256(back ?? new Uint8Array())).toBe(hash);
     }, 120_000);
 
+    test("blobs of every storage size round-trip: inline, one chunk, several chunks, and the edges", async () => {
+      const store = ctx.store();
+      // 16 KiB is the inline limit and 1 MiB the chunk size (src/store/blob-hash.ts).
+      const sizes = [0, 1, 16 * 1024, 16 * 1024 + 1, 1024 * 1024, 1024 * 1024 + 1];
+      const blobs = sizes.map((size, i) => pseudoRandomBytes(size, 100 + i));
+      const hashes: string[] = [];
+      for (const bytes of blobs) {
+        const hash = await store.putBlob(bytes);
+        expect(await store.putBlob(bytes)).toBe(hash);
+        hashes.push(hash);
+      }
+      for (const [i, hash] of hashes.entries()) {
+        const back = await store.getBlob(hash);
+        expect(back?.byteLength, `size ${sizes[i]}`).toBe(sizes[i]);
+        expect(sha256(back ?? new Uint8Array()), `size ${sizes[i]}`).toBe(hash);
+      }
+      // The same sizes given with an append (up to one chunk; larger ones are stored first).
+      await store.createRun(newRun("run-sizes"));
+      const fresh = sizes.map((size, i) => pseudoRandomBytes(size, 200 + i));
+      await store.appendEvents("run-sizes", 0, [runStart], { blobs: fresh });
+      for (const bytes of fresh)
+        expect(sha256((await store.getBlob(sha256(bytes))) ?? new Uint8Array())).toBe(sha256(bytes));
+      // Unreferenced, they are all orphans to GC, whatever their storage.
+      ctx.clock.advance(2 * 60 * 60 * 1000);
+      const report = await store.deleteOrphanBlobs();
+      const distinct = new Set([...hashes, ...fresh.map((bytes) => sha256(bytes))]);
+      expect(report.blobsDeleted).toBe(distinct.size);
+      for (const hash of distinct) expect(await store.getBlob(hash)).toBeUndefined();
+    });
+
     test("blobs written by one store are read by another", async () => {
       const [a, b] = [ctx.store(), await ctx.second()];
       const bytes = pseudoRandomBytes(3 * 1024 * 1024 + 17, 7);
