@@ -60,6 +60,8 @@ export interface ModelUsage {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly cachedInputTokens?: number;
+  /** Input tokens written to the provider's prompt cache (Anthropic bills them above the input price). */
+  readonly cacheWriteTokens?: number;
   readonly reasoningTokens?: number;
 }
 

@@ -9,12 +9,14 @@ import { generateText, jsonSchema, NoObjectGeneratedError, Output } from "ai";
 import type { ModelRequest } from "../../spec/index.js";
 import { type SdkLanguageModelUsage, usageFromSdk } from "../cost.js";
 import type { AttemptResult } from "../middleware/contract.js";
-import { sdkMessages, sdkTools, toolCallsFromSdk } from "./conversation.js";
+import { sdkMessages, sdkSystem, sdkTools, toolCallsFromSdk } from "./conversation.js";
 
 export interface AttemptSettings {
   /** False for providers that only do JSON mode: the schema then travels in the system prompt. */
   nativeSchema: boolean;
   abortSignal: AbortSignal;
+  /** Mark the system prompt for the provider's prompt cache (Anthropic). */
+  cacheSystemPrompt?: boolean;
 }
 
 /** The system prompt with the schema appended, for providers that cannot enforce one. */
@@ -30,7 +32,10 @@ export async function runAttempt(
   request: ModelRequest,
   settings: AttemptSettings,
 ): Promise<AttemptResult> {
-  const system = request.schema && !settings.nativeSchema ? systemWithSchema(request) : request.system;
+  const system = sdkSystem(
+    request.schema && !settings.nativeSchema ? systemWithSchema(request) : request.system,
+    settings.cacheSystemPrompt === true,
+  );
   const output = request.schema
     ? Output.object({
         schema: jsonSchema(request.schema),

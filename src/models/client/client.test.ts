@@ -38,7 +38,12 @@ function catalog(): QuorumCatalog {
         },
         "fakeclaude/claude-haiku-4-5": {
           capabilities: ["json"],
-          price: { inputPerMTokUsd: 1, outputPerMTokUsd: 5, cachedInputPerMTokUsd: 0.1 },
+          price: {
+            inputPerMTokUsd: 1,
+            outputPerMTokUsd: 5,
+            cachedInputPerMTokUsd: 0.1,
+            cacheWritePerMTokUsd: 1.25,
+          },
         },
       },
     },
@@ -81,6 +86,34 @@ describe("answers", () => {
     expect(JSON.parse(response.text)).toEqual({ title: "example", risk: "low" });
     expect(fake.requests[0]!.path).toBe("/v1/messages");
     expect(response.costUsd).toBeGreaterThan(0);
+  });
+
+  it("marks the system prompt for Anthropic's prompt cache and bills cache reads and writes exactly", async () => {
+    const system = "You are the architect. ".repeat(300);
+    fake.script(
+      reply.text("design", {
+        usage: { inputTokens: 3_000, cachedInputTokens: 2_000, cacheWriteTokens: 500, outputTokens: 100 },
+      }),
+    );
+    const response = await client().generate({
+      models: ["fakeclaude/claude-haiku-4-5"],
+      system,
+      prompt: "x",
+    });
+    const body = fake.requests[0]!.body as { system: Array<{ text: string; cache_control?: unknown }> };
+    expect(body.system).toEqual([{ type: "text", text: system, cache_control: { type: "ephemeral" } }]);
+    expect(response.usage).toMatchObject({
+      inputTokens: 3_000,
+      cachedInputTokens: 2_000,
+      cacheWriteTokens: 500,
+    });
+    // 500 plain x 1 + 2,000 read x 0.1 + 500 written x 1.25 + 100 out x 5 = 1,825 micro-USD.
+    expect(response.costUsd).toBe(0.001825);
+    // Other providers get a plain system message (OpenAI caches prefixes by itself).
+    fake.script(reply.text("design"));
+    await client().generate({ models: ["fakeai/gpt-4o-mini"], system, prompt: "x" });
+    const openai = fake.requests[1]!.body as { messages: Array<{ role: string; content: unknown }> };
+    expect(openai.messages[0]).toEqual({ role: "system", content: system });
   });
 
   it("returns raw text that does not match the schema instead of throwing (the step re-asks)", async () => {

@@ -186,6 +186,7 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
           inputTokens: usage.inputTokens,
           outputTokens: usage.outputTokens,
           ...(usage.cachedInputTokens ? { cachedInputTokens: usage.cachedInputTokens } : {}),
+          ...(usage.cacheWriteTokens ? { cacheWriteTokens: usage.cacheWriteTokens } : {}),
           ...(usage.reasoningTokens ? { reasoningTokens: usage.reasoningTokens } : {}),
         },
         ...(costUsd === undefined ? {} : { costUsd }),

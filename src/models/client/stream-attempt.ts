@@ -10,13 +10,17 @@ import type { ModelRequest } from "../../spec/index.js";
 import { type SdkLanguageModelUsage, usageFromSdk } from "../cost.js";
 import type { AttemptResult } from "../middleware/contract.js";
 import { type AttemptSettings, systemWithSchema } from "./attempt.js";
+import { sdkSystem } from "./conversation.js";
 
 export async function runStreamingAttempt(
   model: LanguageModelV3,
   request: ModelRequest,
   settings: AttemptSettings & { now: () => number },
 ): Promise<AttemptResult> {
-  const system = request.schema && !settings.nativeSchema ? systemWithSchema(request) : request.system;
+  const system = sdkSystem(
+    request.schema && !settings.nativeSchema ? systemWithSchema(request) : request.system,
+    settings.cacheSystemPrompt === true,
+  );
   const output = request.schema
     ? Output.object({
         schema: jsonSchema(request.schema),

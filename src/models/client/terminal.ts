@@ -29,6 +29,7 @@ export function sdkTerminal(options: TerminalOptions): AttemptHandler {
       const settings = {
         nativeSchema: supportsNativeSchema(target.provider),
         abortSignal: call.signal ?? new AbortController().signal,
+        cacheSystemPrompt: target.provider.kind === "anthropic",
       };
       result = options.streaming
         ? await runStreamingAttempt(model, call.request, { ...settings, now: options.now })
