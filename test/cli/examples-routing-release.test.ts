@@ -6,11 +6,16 @@
  * the fake's OpenAI wire, Gemini on its Gemini wire, and the check steps run for real: the smoke
  * script as a child process and the health probe against a loopback server started here.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { exampleFromSchema } from "../../src/models/index.js";
+import type { RunEvent } from "../../src/spec/index.js";
+import { openStore } from "../../src/store/index.js";
 import { type FakeProvider, reply, startFakeProvider } from "../../src/testing/fake-provider/index.js";
 import { writeTinyLlamaGguf } from "../../src/testing/gguf/tiny-llama.js";
 import { cli } from "./run-cli.js";
@@ -20,9 +25,10 @@ const db = `sqlite:${join(dir, "q.db")}`;
 const config = join(dir, "quorum.config.yaml");
 const gguf = join(dir, "models", "tiny.gguf");
 const geminiKey = "AIza-fake-gemini-0001";
-const anthropicKey = "sk-ant-fake-0002";
+const openrouterKey = "sk-or-fake-0003";
+const mistralKey = "sk-mistral-fake-0004";
 
-/** Hosted providers (Gemini and Anthropic wires) on one fake; local Ollama on another. */
+/** Hosted providers (Gemini and OpenAI-compatible wires) on one fake; local Ollama on another. */
 let hosted: FakeProvider;
 let ollama: FakeProvider;
 
@@ -43,7 +49,8 @@ function validator(schema: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-  hosted = await startFakeProvider({ apiKeys: [geminiKey, anthropicKey] });
+  // Only the keys the tests hand out are accepted: any other key gets the wire's 401.
+  hosted = await startFakeProvider({ apiKeys: [geminiKey, openrouterKey, mistralKey] });
   ollama = await startFakeProvider({ models: ["llama3.1:8b", "llama3.3:70b"] });
   // Byte-level tokens: the example prompts with their schemas need more than the default 2,048.
   writeTinyLlamaGguf(gguf, { seed: 11, terse: true, contextLength: 8192 });
@@ -53,7 +60,6 @@ beforeAll(async () => {
 providers:
   ollama: { baseURL: "${ollama.baseURL}" }
   google: { baseURL: "${hosted.geminiBaseURL}" }
-  anthropic: { baseURL: "${hosted.baseURL}" }
 `,
   );
 });
@@ -102,6 +108,15 @@ async function stepStatuses(runId: string): Promise<Record<string, string>> {
     steps: Array<{ stepId?: string; id?: string; status: string }>;
   };
   return Object.fromEntries(status.steps.map((s) => [s.stepId ?? s.id ?? "", s.status]));
+}
+
+async function journal(runId: string): Promise<RunEvent[]> {
+  const store = await openStore(db);
+  try {
+    return (await store.readEvents(runId)).map((entry) => entry.event);
+  } finally {
+    await store.close();
+  }
 }
 
 async function explain(runId: string, stepId: string) {
@@ -281,4 +296,168 @@ describe("examples/smart-routing", () => {
       "hosted-answer": "skipped",
     });
   }, 120_000);
+});
+
+describe("examples/release-integration", () => {
+  const example = resolve("examples", "release-integration");
+  const releaseConfig = join(dir, "release.config.yaml");
+  const changelog = join(dir, "CHANGELOG.md");
+  let health: Server;
+  let healthBase = "";
+  /** What the stand-in for the deployed service answers on /health. */
+  let healthy = true;
+  let probes = 0;
+
+  /** The example's document schemas, each answered with its own schema-driven example. */
+  const schemas = readdirSync(join(example, "schemas")).map(
+    (file) => JSON.parse(readFileSync(join(example, "schemas", file), "utf8")) as Record<string, unknown>,
+  );
+  const sameKeys = (a: unknown, b: unknown) =>
+    JSON.stringify([...((a as string[]) ?? [])].sort()) ===
+    JSON.stringify([...((b as string[]) ?? [])].sort());
+
+  beforeAll(async () => {
+    health = createServer((req, res) => {
+      probes++;
+      res.writeHead(req.url === "/health" ? (healthy ? 200 : 503) : 404, {
+        "content-type": "application/json",
+      });
+      res.end(healthy ? '{"status":"ok"}' : '{"status":"degraded"}');
+    });
+    await new Promise<void>((done) => health.listen(0, "127.0.0.1", done));
+    healthBase = `http://127.0.0.1:${(health.address() as AddressInfo).port}`;
+    writeFileSync(changelog, "# 2.4.0\n\n- Faster CSV import (#812)\n- Billing: proration fix (#799)\n");
+    // The example's own config (prices for OpenRouter models) plus where the fake providers listen.
+    const own = readFileSync(join(example, "quorum.config.yaml"), "utf8");
+    writeFileSync(
+      releaseConfig,
+      `${own}
+providers:
+  openrouter: { baseURL: "${hosted.baseURL}" }
+  mistral: { baseURL: "${hosted.baseURL}" }
+  google: { baseURL: "${hosted.geminiBaseURL}" }
+`,
+    );
+  });
+  afterAll(() => new Promise<void>((done) => health.close(() => done())));
+
+  function scriptHosted() {
+    hosted.script((request) => {
+      const body = request.body as {
+        response_format?: { json_schema?: { name?: string; schema?: { required?: unknown } } };
+        generationConfig?: { responseSchema?: { required?: unknown } };
+      };
+      if (body.response_format?.json_schema?.name === "verdict")
+        // The readiness judge (hermes) is convinced: every rubric dimension well above 0.8.
+        return reply.json({
+          scores: { evidence: 0.9, "rollback-readiness": 0.9, observability: 0.9, "risk-coverage": 0.9 },
+          findings: [],
+        });
+      // Structured-output modes drop keywords such as minLength and minItems from the schema they
+      // send (Gemini's most of all), so a competent model answers the example of the full schema.
+      const requested = body.response_format?.json_schema?.schema ?? body.generationConfig?.responseSchema;
+      const schema = schemas.find((s) => requested && sameKeys(s.required, requested.required));
+      return schema ? reply.json(exampleFromSchema(schema)) : undefined;
+    });
+  }
+
+  async function start(): Promise<string> {
+    environment({
+      OPENROUTER_API_KEY: openrouterKey,
+      MISTRAL_API_KEY: mistralKey,
+      GEMINI_API_KEY: geminiKey,
+    });
+    vi.stubEnv("SMOKE_BASE_URL", healthBase);
+    scriptHosted();
+    const started = await cli(
+      "run",
+      join(example, "workflow.yaml"),
+      "--config",
+      releaseConfig,
+      "--db",
+      db,
+      "-i",
+      "release=2.4.0",
+      "-i",
+      `changelog=${changelog}`,
+      "-i",
+      `health-url=${healthBase}/health`,
+    );
+    if (process.env.DEBUG_RELEASE) console.log(started.stdout, started.stderr);
+    expect([0, 1, 3], started.stderr + started.stdout).toContain(started.exitCode);
+    return /run (run_\w+)/.exec(started.stdout)![1]!;
+  }
+
+  it("healthy service: models on three wires, the smoke script and the probe pass, a person approves go-live", async () => {
+    healthy = true;
+    probes = 0;
+    const runId = await start();
+    const statuses = await stepStatuses(runId);
+    expect(statuses["go-live"], JSON.stringify(statuses)).toBe("waiting");
+    const approved = await cli("approve", runId, "go-live", "--as", "release-manager", "--db", db);
+    expect(approved.exitCode, approved.stderr).toBe(0);
+    const resumed = await cli("resume", runId, "--db", db, "--config", releaseConfig);
+    expect(resumed.exitCode, resumed.stdout + resumed.stderr).toBe(0);
+
+    expect(await stepStatuses(runId)).toMatchObject({
+      "smoke-tests": "succeeded",
+      "health-check": "succeeded",
+      readiness: "succeeded",
+      "go-live": "succeeded",
+    });
+    // The probe reached the server this test started, at the URL given as an input.
+    expect(probes).toBeGreaterThanOrEqual(1);
+    // The smoke script really ran (a child process in the example's folder, SMOKE_BASE_URL passed
+    // through the allow-list) and checked the service too; its output is in the journal.
+    const ends = (await journal(runId)).filter((e) => e.type === "step-end");
+    const outputOf = (stepId: string) =>
+      ends.find((e) => e.type === "step-end" && e.stepId === stepId)?.output as Record<string, unknown>;
+    expect(outputOf("smoke-tests")).toMatchObject({ passed: true, exitCode: 0 });
+    expect(outputOf("smoke-tests").detail).toContain("smoke: all 3 checks passed");
+    expect(outputOf("smoke-tests").detail).toContain(`ok   ${healthBase}/health reports ok`);
+    expect(outputOf("health-check")).toMatchObject({ passed: true, status: 200, detail: '{"status":"ok"}' });
+    // All three wires were used: OpenRouter and Mistral on chat completions, Gemini on generateContent.
+    expect(new Set(hosted.requests.map((r) => r.wire))).toEqual(new Set(["openai", "gemini"]));
+    expect(hosted.requests.filter((r) => r.wire === "gemini").map((r) => r.model)).toContain(
+      "gemini-2.5-pro",
+    );
+    const docs = await documents(runId);
+    for (const id of [
+      "deployment-scripts",
+      "environment-config",
+      "monitoring-plan",
+      "integration-report",
+      "go-live-review",
+    ])
+      expect(docs.has(id), id).toBe(true);
+  }, 180_000);
+
+  it("unhealthy service: the probe and the smoke script fail, the run fails before anyone is asked", async () => {
+    healthy = false;
+    probes = 0;
+    const runId = await start();
+    const statuses = await stepStatuses(runId);
+    expect(statuses).toMatchObject({ "health-check": "failed", "smoke-tests": "failed" });
+    expect(statuses.readiness).not.toBe("succeeded");
+    expect(statuses["go-live"]).not.toBe("waiting");
+    const status = JSON.parse((await cli("status", runId, "--db", db, "--json")).stdout) as {
+      run: { status: string };
+    };
+    expect(status.run.status).toBe("failed");
+    // Each check failed for the real reason, retried as the example says (probe 3, smoke 1), then gave up.
+    const errors = (await journal(runId)).flatMap((e) =>
+      e.type === "step-error" ? [[e.stepId, e.error.message, e.willRetry] as const] : [],
+    );
+    const probeErrors = errors.filter(([step]) => step === "health-check");
+    expect(probeErrors.map(([, message]) => message)).toEqual(
+      Array(4).fill("health-check: status 503, expected 200"),
+    );
+    expect(probeErrors.map(([, , retry]) => retry)).toEqual([true, true, true, false]);
+    expect(errors.filter(([step]) => step === "smoke-tests").map(([, message]) => message)).toEqual(
+      Array(2).fill("smoke-tests: exit code 1, expected 0"),
+    );
+    expect(probes).toBeGreaterThanOrEqual(4 + 2);
+    const inbox = JSON.parse((await cli("inbox", "--db", db, "--json")).stdout) as Array<{ runId: string }>;
+    expect(inbox.filter((item) => item.runId === runId)).toEqual([]);
+  }, 180_000);
 });
