@@ -6,7 +6,7 @@
  */
 
 import { createGoogleGenerativeAI } from "@ai-sdk/google";
-import { generateText, jsonSchema, Output, streamText } from "ai";
+import { generateText, jsonSchema, Output, streamText, tool } from "ai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeProvider, reply, startFakeProvider } from "../../testing/fake-provider/index.js";
 import { builtinCatalog, mergeCatalog } from "../catalog/index.js";
@@ -84,6 +84,34 @@ describe("the @ai-sdk/google provider against the fake Gemini wire", () => {
     const body = fake.requests[0]!.body as { generationConfig: Record<string, unknown> };
     expect(body.generationConfig).toMatchObject({ responseMimeType: "application/json" });
     expect(body.generationConfig.responseSchema).toMatchObject({ required: ["title", "tags"] });
+  });
+
+  it("function calls: functionCall parts become tool calls, whole or streamed", async () => {
+    const tools = {
+      lookup: tool({
+        inputSchema: jsonSchema<{ q: string }>({
+          type: "object",
+          required: ["q"],
+          properties: { q: { type: "string" } },
+        }),
+      }),
+    };
+    const calls = [{ name: "lookup", input: { q: "release notes" } }];
+    fake.script(reply.toolCalls(calls), reply.toolCalls(calls));
+    const result = await generateText({
+      model: google()("gemini-2.5-flash"),
+      prompt: "hi",
+      tools,
+      maxRetries: 0,
+    });
+    expect(result.toolCalls.map((c) => [c.toolName, c.input])).toEqual([["lookup", { q: "release notes" }]]);
+    expect(result.finishReason).toBe("tool-calls");
+    const streamed = streamText({ model: google()("gemini-2.5-flash"), prompt: "hi", tools, maxRetries: 0 });
+    expect((await streamed.toolCalls).map((c) => c.input)).toEqual([{ q: "release notes" }]);
+    const body = fake.requests[0]!.body as {
+      tools: Array<{ functionDeclarations: Array<{ name: string }> }>;
+    };
+    expect(body.tools[0]!.functionDeclarations[0]!.name).toBe("lookup");
   });
 
   it("an in-band stream error surfaces as an APICallError with Google's status", async () => {

@@ -135,6 +135,41 @@ describe("Gemini generateContent wire", () => {
     expect(malformed.events[0]!.data).toBe("{not json");
   });
 
+  it("an unknown Gemini method gets 404 NOT_FOUND in Google's shape", async () => {
+    const response = await fetch(`${fake.geminiBaseURL}/models/gemini-2.5-flash:countTokens`, {
+      method: "POST",
+      headers: { "x-goog-api-key": "AIza-test-gemini-1234" },
+      body: "{}",
+    });
+    expect(response.status).toBe(404);
+    expect((await json(response)).error).toMatchObject({ code: 404, status: "NOT_FOUND" });
+  });
+
+  it("drops the connection mid-stream after the scripted number of deltas", async () => {
+    fake.script(reply.disconnect(2, { text: "abcdef" }));
+    const { events, cut } = await readSse(await call({}, { stream: true }));
+    expect(cut).toBe(true);
+    expect(events.map((e) => JSON.parse(e.data).candidates[0].content.parts[0].text)).toEqual(["a", "b"]);
+  });
+
+  it("hangs until the client aborts, and records the abort", async () => {
+    fake.script(reply.hang());
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    await expect(
+      fetch(`${fake.geminiBaseURL}/models/gemini-2.5-flash:generateContent`, {
+        method: "POST",
+        headers: { "x-goog-api-key": "AIza-test-gemini-1234" },
+        body: JSON.stringify({ contents }),
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow(/abort/i);
+    const start = Date.now();
+    while (!fake.requests[0]?.clientAborted && Date.now() - start < 2_000)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(fake.requests[0]).toMatchObject({ outcome: "hang", clientAborted: true, wire: "gemini" });
+  });
+
   it("lists models in Gemini's shape", async () => {
     const response = await fetch(`${fake.geminiBaseURL}/models`, {
       headers: { "x-goog-api-key": "AIza-test-gemini-1234" },

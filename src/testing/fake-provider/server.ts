@@ -115,7 +115,8 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       closing.abort();
     });
 
-    const wire = adapter ?? (isAnthropicClient ? anthropicWire : openaiWire);
+    const wire =
+      adapter ?? (path.startsWith("/v1beta/") ? geminiWire : isAnthropicClient ? anthropicWire : openaiWire);
     const exchange: Exchange = {
       res,
       adapter: wire,
