@@ -1,5 +1,6 @@
 import { contextPolicies, effectiveBudgets } from "./cost.js";
 import { knownModels, privacy } from "./models.js";
+import { probeUrlVariables } from "./probe-url.js";
 import { documentProducers, noCycles } from "./producers.js";
 import { duplicateStepIds, knownDocuments, knownRoles, knownSteps } from "./references.js";
 import type { Rule } from "./rule.js";
@@ -37,4 +38,5 @@ export const allRules: readonly Rule[] = [
   workflowCalls,
   contextPolicies,
   effectiveBudgets,
+  probeUrlVariables,
 ];

@@ -364,6 +364,24 @@ const cases: Case[] = [
     message: "declared but no step",
     severity: "warning",
   },
+  {
+    name: "probe url naming an unknown input",
+    yaml: append(
+      '  - id: probe\n    kind: check\n    needs: [second]\n    probe: { url: "{{ inputs.topik }}/health" }\n',
+    ),
+    code: "QW020",
+    path: "steps[2].probe.url",
+    message: "unknown input 'topik'; did you mean 'topic'?",
+  },
+  {
+    name: "probe url built from a document",
+    yaml: append(
+      '  - id: probe\n    kind: check\n    needs: [second]\n    probe: { url: "{{ documents.doc-a }}" }\n',
+    ),
+    code: "QW020",
+    path: "steps[2].probe.url",
+    message: "only run inputs can be used in a probe url",
+  },
 ];
 
 describe("validation rules", () => {
@@ -382,6 +400,13 @@ describe("validation rules", () => {
     if (c.column !== undefined) expect(match!.start?.column).toBe(c.column);
     expect(match!.severity).toBe(c.severity ?? "error");
     if ((c.severity ?? "error") === "error") expect(result.workflow).toBeUndefined();
+  });
+
+  it("accepts a probe url that names a declared input", () => {
+    const yaml = append(
+      '  - id: probe\n    kind: check\n    needs: [second]\n    probe: { url: "{{ inputs.topic }}/health" }\n',
+    );
+    expect(summarize(load(yaml).issues)).toEqual([]);
   });
 
   it("collects every problem in one pass", () => {

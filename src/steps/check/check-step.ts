@@ -5,7 +5,9 @@
  */
 import { spawn } from "node:child_process";
 import { dirname, resolve } from "node:path";
+import { renderTemplate } from "../../definition/index.js";
 import type { CheckStep } from "../../spec/index.js";
+import { lookupPath } from "../lookup.js";
 import type { StepContext, StepExecutor, StepOutcome } from "../types.js";
 
 /** Output kept in the journal, per stream. */
@@ -95,8 +97,12 @@ function runCommand(step: CheckStep, context: StepContext, timeoutMs: number): P
 
 async function probe(step: CheckStep, context: StepContext, timeoutMs: number): Promise<CheckResult> {
   const spec = step.probe!;
+  // `{{ inputs.health-url }}`: where to probe is often only known per run (staging vs production).
+  const url = spec.url.includes("{{")
+    ? renderTemplate(spec.url, (path) => lookupPath({ inputs: context.inputs }, path))
+    : spec.url;
   try {
-    const response = await fetch(spec.url, {
+    const response = await fetch(url, {
       method: spec.method,
       signal: AbortSignal.any([context.signal, AbortSignal.timeout(timeoutMs)]),
     });
@@ -119,7 +125,7 @@ async function probe(step: CheckStep, context: StepContext, timeoutMs: number): 
   } catch (error) {
     return {
       passed: false,
-      reason: `${spec.method} ${spec.url} failed: ${(error as Error).message}`,
+      reason: `${spec.method} ${url} failed: ${(error as Error).message}`,
       detail: "",
     };
   }

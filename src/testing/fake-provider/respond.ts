@@ -77,7 +77,10 @@ function usageOf(
   content: Content,
   scripted: Partial<TokenUsage> | undefined,
 ): TokenUsage {
-  const prompt = JSON.stringify(exchange.body.messages ?? "") + JSON.stringify(exchange.body.system ?? "");
+  const { body } = exchange;
+  const prompt =
+    JSON.stringify(body.messages ?? body.contents ?? "") +
+    JSON.stringify(body.system ?? body.systemInstruction ?? "");
   const output = content.kind === "text" ? content.text : JSON.stringify(content.calls);
   return { inputTokens: estimateTokens(prompt), outputTokens: estimateTokens(output), ...scripted };
 }

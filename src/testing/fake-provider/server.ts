@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { anthropicWire } from "./anthropic-wire.js";
+import { geminiRoute, geminiWire, isGeminiModelList } from "./gemini-wire.js";
 import { listModels } from "./models-route.js";
 import { openaiWire } from "./openai-wire.js";
 import { SlidingWindowLimiter } from "./rate-limit.js";
@@ -21,6 +22,8 @@ export interface FakeProvider {
   url: string;
   /** `url + "/v1"`: what AI SDK providers take as `baseURL`. */
   baseURL: string;
+  /** `url + "/v1beta"`: the `baseURL` for `@ai-sdk/google` (Gemini's `generateContent` wire). */
+  geminiBaseURL: string;
   /** Every request in arrival order (entries are updated as their responses progress). */
   requests: RecordedRequest[];
   /** Queues replies and/or adds responder functions; returns the provider for chaining. */
@@ -70,7 +73,9 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const receivedAtMs = now();
     const path = new URL(req.url ?? "/", "http://fake").pathname;
     const route = path.replace(/^\/v1(?=\/)/, "");
-    const adapter = routes[route];
+    // Gemini names the model and the streaming mode in the path, not the body.
+    const gemini = geminiRoute(path);
+    const adapter = gemini ? geminiWire : routes[route];
     const isAnthropicClient =
       req.headers["anthropic-version"] !== undefined || req.headers["x-api-key"] !== undefined;
     const text = await readBody(req);
@@ -88,8 +93,8 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       ...(adapter ? { wire: adapter.wire } : {}),
       headers: redactHeaders(req.headers),
       body: parsed.ok ? parsed.value : text,
-      ...(typeof body.model === "string" ? { model: body.model } : {}),
-      stream: body.stream === true,
+      ...(gemini ? { model: gemini.model } : typeof body.model === "string" ? { model: body.model } : {}),
+      stream: gemini ? gemini.stream : body.stream === true,
       apiKeyHint: keyHint(apiKey),
       receivedAtMs,
       clientAborted: false,
@@ -110,7 +115,8 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       closing.abort();
     });
 
-    const wire = adapter ?? (isAnthropicClient ? anthropicWire : openaiWire);
+    const wire =
+      adapter ?? (path.startsWith("/v1beta/") ? geminiWire : isAnthropicClient ? anthropicWire : openaiWire);
     const exchange: Exchange = {
       res,
       adapter: wire,
@@ -147,8 +153,12 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
 
     if (options.apiKeys && !options.apiKeys.includes(key))
       return fail(401, "unauthorized", "invalid x-api-key / bearer token");
-    if (req.method === "GET" && route === "/models")
-      return listModels(exchange, isAnthropicClient, options.models ?? []);
+    if (req.method === "GET" && (route === "/models" || isGeminiModelList(path)))
+      return listModels(
+        exchange,
+        isGeminiModelList(path) ? "gemini" : isAnthropicClient ? "anthropic" : "openai",
+        options.models ?? [],
+      );
     if (!adapter) return fail(404, "not-found", `no route ${req.method} ${path}`);
     if (req.method !== "POST") return fail(405, "method-not-allowed", `${req.method} ${path} is not allowed`);
     if (!parsed.ok) return fail(400, "bad-request", "request body is not valid JSON");
@@ -186,6 +196,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   const provider: FakeProvider = {
     url,
     baseURL: `${url}/v1`,
+    geminiBaseURL: `${url}/v1beta`,
     requests,
     script(...items) {
       script.add(items);

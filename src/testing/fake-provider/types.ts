@@ -6,7 +6,7 @@
 import type { TokenUsage } from "../../models/cost.js";
 
 /** Which wire protocol a request spoke. */
-export type Wire = "openai" | "anthropic";
+export type Wire = "openai" | "anthropic" | "gemini";
 
 /** Delays shared by every reply that sends a response. */
 export interface Timing {

@@ -9,6 +9,14 @@ describe("tinyLlamaGguf", () => {
     expect(tinyLlamaGguf({ seed: 5 }).equals(tinyLlamaGguf({ seed: 6 }))).toBe(false);
   });
 
+  it("terse is opt-in: the same seed without it keeps its exact bytes; with it, only weights change", () => {
+    const plain = tinyLlamaGguf({ seed: 5 });
+    const terse = tinyLlamaGguf({ seed: 5, terse: true });
+    expect(terse.length).toBe(plain.length);
+    expect(terse.equals(plain)).toBe(false);
+    expect(tinyLlamaGguf({ seed: 5, terse: false }).equals(plain)).toBe(true);
+  });
+
   it("starts with the GGUF v3 header and stays well under a megabyte", () => {
     const file = tinyLlamaGguf();
     expect(file.subarray(0, 4).toString("latin1")).toBe("GGUF");

@@ -18,6 +18,14 @@ export interface TinyLlamaOptions {
   heads?: number;
   feedForwardLength?: number;
   contextLength?: number;
+  /**
+   * Answer briefly: end strings, arrays, objects and the answer itself as soon as a grammar allows,
+   * but never leave a string empty. A random model otherwise writes thousands of tokens of string
+   * or whitespace before it happens to pick a closing token, so a document with prose fields hits
+   * the output cap (and node-llama-cpp's grammar does not enforce `minLength`). Off by default: the
+   * weights of existing seeds stay byte for byte the same.
+   */
+  terse?: boolean;
 }
 
 const tokenType = { normal: 1, unknown: 2, control: 3, byte: 6 } as const;
@@ -36,6 +44,13 @@ export function tinyVocabulary(): { tokens: string[]; types: number[] } {
   }
   return { tokens, types };
 }
+
+/**
+ * Tokens a terse model prefers whenever the grammar allows them, with their weights: a closing
+ * quote first (so a string ends before it can fill with brackets), then the ends of arrays, objects
+ * and the answer, and a comma last (so an array ends after its first item instead of growing).
+ */
+const closingWeights: Record<string, number> = { '"': 3, "]": 2.5, "}": 2.5, "</s>": 2.5, ",": 2 };
 
 /** mulberry32: a small, fast, seedable PRNG (test weights need reproducibility, not quality). */
 function prng(seed: number): () => number {
@@ -66,10 +81,26 @@ export function tinyLlamaGguf(options: TinyLlamaOptions = {}): Buffer {
     return data;
   };
   const ones = (n: number) => new Float32Array(n).fill(1);
+  const embeddings = weights([embd, vocab], 1);
+  const output = weights([embd, vocab]);
+  if (options.terse) {
+    // The last position's hidden state is mostly its own token's embedding (the random layers are
+    // small), so the output head acts like a bigram table read from two marked dimensions:
+    // dimension 0 is a large constant in every embedding, and the closing tokens read it with a
+    // large weight, so they win (in the order of `closingWeights`) wherever the grammar allows them; dimension 1 marks the quote
+    // token, after which `a` is preferred and another quote suppressed, so a string that was just
+    // opened gets at least one character (a string that was just closed cannot continue with `a`).
+    const quote = tokens.indexOf('"');
+    for (let token = 0; token < vocab; token++) embeddings[token * embd] = 8;
+    embeddings[quote * embd + 1] = 8;
+    for (const [text, weight] of Object.entries(closingWeights)) output[tokens.indexOf(text) * embd] = weight;
+    output[quote * embd + 1] = -4;
+    output[tokens.indexOf("a") * embd + 1] = 4;
+  }
   const tensors: GgufTensor[] = [
-    { name: "token_embd.weight", shape: [embd, vocab], data: weights([embd, vocab], 1) },
+    { name: "token_embd.weight", shape: [embd, vocab], data: embeddings },
     { name: "output_norm.weight", shape: [embd], data: ones(embd) },
-    { name: "output.weight", shape: [embd, vocab], data: weights([embd, vocab]) },
+    { name: "output.weight", shape: [embd, vocab], data: output },
   ];
   for (let layer = 0; layer < layers; layer++) {
     const t = (name: string, shape: number[], data = weights(shape)) =>
