@@ -49,6 +49,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<OpenRuntime>
           catalog: project.catalog,
           env: process.env,
         });
+  // A process that will spend clears reservations a crashed one left past their expiry (they already
+  // stopped counting; this makes the ledger say so).
+  if (client) await store.expireSpendReservations();
   const models: ModelClient =
     !client || !project
       ? unavailableModels

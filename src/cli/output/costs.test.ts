@@ -14,6 +14,7 @@ const record = (overrides: Partial<SpendRecord>): SpendRecord => ({
   costMicroUsd: 0,
   outcome: "ok",
   createdAtMs: 0,
+  expiresAtMs: 3_600_000,
   ...overrides,
 });
 
