@@ -71,6 +71,9 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
           json.length > inlineResultBytes ? await deps.store.putBlob(Buffer.from(json, "utf8")) : undefined;
         // Recorded, not awaited: it commits before the step's end (same ordered writer), and a crash
         // before it commits leaves the call in flight, which may run again — the documented rule.
+        const downgrade = response.budgetDowngrade;
+        if (downgrade)
+          writer.record([{ type: "budget-downgrade", stepId: step.id, attempt, callKey, ...downgrade }]);
         writer.record([
           {
             type: "model-call-end",
