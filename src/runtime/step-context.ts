@@ -4,6 +4,7 @@
  * result is in the journal is answered from it, so nothing is paid for twice.
  */
 
+import { countTextTokens } from "../models/context/index.js";
 import type {
   CallBudget,
   JsonValue,
@@ -112,6 +113,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
         throw error;
       }
     },
+    countTokens: countTextTokens,
     runChild: (inputs) => runChild(scope, step, attempt, round, inputs),
     runSnapshot(): RunSnapshot {
       return {
