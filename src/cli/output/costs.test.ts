@@ -66,6 +66,17 @@ describe("costReport", () => {
     );
   });
 
+  it("counts reservations cleared after a crash apart, at no cost", () => {
+    const report = costReport(
+      [record({ costMicroUsd: 0, outcome: "expired" }), record({ costMicroUsd: 10 })],
+      new Map(),
+    );
+    expect(report.total).toMatchObject({ calls: 2, expiredCalls: 1, costMicroUsd: 10 });
+    expect(renderCostReport(report, "of all runs").join("\n")).toContain(
+      "2 calls, 1 cut off by a crash (cost unknown)",
+    );
+  });
+
   it("formats micro-dollars exactly and says when nothing was recorded", () => {
     expect(formatUsd(0)).toBe("$0.000000");
     expect(formatUsd(12_345_678)).toBe("$12.345678");
