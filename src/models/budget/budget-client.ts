@@ -121,18 +121,20 @@ export function withBudgets(inner: ModelClient, options: BudgetClientOptions): M
           models: allowed.map((e) => e.model),
           policy,
         });
-      downgrade = {
-        scope: result.limit.scope,
-        fromModels: request.models,
-        toModels: [],
-        source,
-        reason:
-          `the ${result.limit.scope} budget (${usd(result.limit.limitMicroUsd)}, ${usd(result.spentMicroUsd)} ` +
-          `spent or reserved) cannot cover ${estimate.model} (up to ${usd(estimate.costMicroUsd)}); ` +
-          (source === "catalog"
-            ? "no model the step lists is cheaper, so the cheapest capable catalog models are tried"
-            : "the step's cheaper models are tried"),
-      };
+      // The first refusal of each kind says why; later, smaller steps down the same list add nothing.
+      if (downgrade?.source !== source)
+        downgrade = {
+          scope: result.limit.scope,
+          fromModels: request.models,
+          toModels: [],
+          source,
+          reason:
+            `the ${result.limit.scope} budget (${usd(result.limit.limitMicroUsd)}, ${usd(result.spentMicroUsd)} ` +
+            `spent or reserved) cannot cover ${estimate.model} (up to ${usd(estimate.costMicroUsd)}); ` +
+            (source === "catalog"
+              ? "no model the step lists is cheaper, so the cheapest capable catalog models are tried"
+              : "the step's cheaper models are tried"),
+        };
       allowed = cheaper;
     }
   }

@@ -108,7 +108,7 @@ describe("withBudgets downgrading beyond the step's models", () => {
       source: "catalog",
     });
     expect(response.budgetDowngrade?.reason).toMatch(
-      /step budget .* cannot cover h\/mid .*cheapest capable catalog/,
+      /step budget .* cannot cover h\/big .*cheapest capable catalog/,
     );
     expect(midEstimate).toBeGreaterThan(cheapEstimate);
     expect((await store.listSpend()).map((r) => [r.model, r.estimateMicroUsd])).toEqual([
