@@ -3,7 +3,7 @@
  * its model's window (the context-fit middleware refuses it before anything is sent), its `summarise`
  * input documents are condensed by a journaled model call and the step goes on; after a crash the
  * recorded summary is reused, never asked for again. Windows come from a test catalog: the step's
- * model holds 400 tokens, the summariser 100,000.
+ * model holds 400 tokens, the summariser 100,000. Runs on SQLite and PostgreSQL.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { builtinCatalog } from "../../src/models/catalog/index.js";
@@ -12,7 +12,7 @@ import { Runtime } from "../../src/runtime/index.js";
 import type { ModelCatalog, ModelClient, ModelRequest, RunEvent } from "../../src/spec/index.js";
 import { summariserSystem } from "../../src/steps/model/summarise.js";
 import { scriptedModels } from "../../src/testing/index.js";
-import { type Harness, loadTestWorkflow, sqliteHarness } from "./harness.js";
+import { type Harness, loadTestWorkflow, storeEngines } from "./harness.js";
 
 const yaml = (research: string) => `quorum: 1
 name: summarise-demo
@@ -63,16 +63,21 @@ const answer = (r: ModelRequest): string =>
         ? "Ship in May."
         : "The report.";
 
-let h: Harness;
-beforeEach(async () => {
-  h = await sqliteHarness();
-});
-afterEach(() => h.close());
+const engines = await storeEngines();
 
-const eventsOf = async (runId: string): Promise<RunEvent[]> =>
-  (await h.store.readEvents(runId)).map((e) => e.event);
+describe.each(engines)("summarise context policy ($name)", ({ make, skip }) => {
+  let h: Harness;
+  beforeEach(async (context) => {
+    if (skip) context.skip(skip);
+    h = await make();
+  });
+  afterEach(async () => {
+    await h?.close();
+  });
 
-describe("summarise context policy", () => {
+  const eventsOf = async (runId: string): Promise<RunEvent[]> =>
+    (await h.store.readEvents(runId)).map((e) => e.event);
+
   it("summarises a document that makes the prompt too long, journals the call, and goes on", async () => {
     const inner = scriptedModels(answer);
     const runtime = h.runtime(withContextFit(inner, catalog(400)));
