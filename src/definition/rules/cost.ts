@@ -75,7 +75,7 @@ export const effectiveBudgets: Rule = {
           at(
             ["steps", step.index, "budget", "onExceed"],
             codes.ineffectiveBudget,
-            `step '${step.id}' downgrades on its budget but lists no cheaper priced model to go to; list a cheaper model after '${models[0]}' or use onExceed: stop`,
+            `step '${step.id}' downgrades on its budget but lists no cheaper priced model to go to, so a downgrade can only take one from the catalog; list a cheaper model after '${models[0]}' to choose it yourself, or use onExceed: stop`,
             "warning",
           ),
         ];
