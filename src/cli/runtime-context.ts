@@ -49,6 +49,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<OpenRuntime>
           catalog: project.catalog,
           env: process.env,
         });
+  // A process that will spend clears reservations a crashed one left past their expiry (they already
+  // stopped counting; this makes the ledger say so).
+  if (client) await store.expireSpendReservations();
   const models: ModelClient =
     !client || !project
       ? unavailableModels
@@ -56,6 +59,13 @@ export async function openRuntime(options: RuntimeOptions): Promise<OpenRuntime>
           store,
           catalog: project.catalog,
           ...(project.config?.budgets?.daily ? { dailyBudget: project.config.budgets.daily } : {}),
+          // Budget downgrades to catalog models skip providers that cannot take calls (no key).
+          providerUnavailable: (id) => {
+            const provider = project.catalog.providers[id];
+            return provider
+              ? providerUnavailableReason(provider, process.env, project.catalog)
+              : `unknown provider '${id}'`;
+          },
         });
   // Steps without explicit models are routed over the project's catalog; learned quality comes from the store.
   const catalog = options.project?.catalog;

@@ -156,6 +156,7 @@ export function apply(state: EngineState, event: RunEvent, graph: EngineGraph): 
       state.runStatus = event.status;
       return;
     case "route-decision":
+    case "budget-downgrade":
       return;
     case "arbiter-decision":
       if (step) applyDecision(state, step, event, graph);

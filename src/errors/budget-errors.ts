@@ -38,7 +38,7 @@ export class BudgetExceededError extends Error {
     const policyNote = fields.rejectedBy
       ? ` Exceeding it was rejected by ${fields.rejectedBy}.`
       : fields.policy === "downgrade"
-        ? " No cheaper candidate fits either (downgrade tried every model listed for the step)."
+        ? " No cheaper candidate fits either (downgrade tried every model listed for the step, then the cheaper capable models of the catalog)."
         : fields.policy === "ask"
           ? " It needs a person's approval to go on (quorum inbox / quorum approve)."
           : "";

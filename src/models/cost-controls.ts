@@ -13,6 +13,8 @@ export interface CostControlOptions {
   readonly store: SpendStore;
   readonly catalog: ModelCatalog;
   readonly dailyBudget?: { readonly usd: number; readonly onExceed?: CallBudget["onExceed"] };
+  /** Why a provider cannot take calls now, if it cannot: budget downgrades to catalog models skip it. */
+  readonly providerUnavailable?: (providerId: string) => string | undefined;
 }
 
 export function withCostControls(client: ModelClient, options: CostControlOptions): ModelClient {
@@ -20,6 +22,7 @@ export function withCostControls(client: ModelClient, options: CostControlOption
     ledger: options.store,
     catalog: options.catalog,
     ...(options.dailyBudget ? { dailyBudget: options.dailyBudget } : {}),
+    ...(options.providerUnavailable ? { providerUnavailable: options.providerUnavailable } : {}),
   });
   return withResponseCache(withContextFit(budgeted, options.catalog), options.store);
 }

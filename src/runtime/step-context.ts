@@ -4,6 +4,7 @@
  * result is in the journal is answered from it, so nothing is paid for twice.
  */
 
+import { countTextTokens } from "../models/context/index.js";
 import type {
   CallBudget,
   JsonValue,
@@ -78,6 +79,9 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
             : undefined;
         // Recorded, not awaited: it commits before the step's end (same ordered writer), and a crash
         // before it commits leaves the call in flight, which may run again — the documented rule.
+        const downgrade = response.budgetDowngrade;
+        if (downgrade)
+          writer.record([{ type: "budget-downgrade", stepId: step.id, attempt, callKey, ...downgrade }]);
         writer.record([
           {
             type: "model-call-end",
@@ -116,6 +120,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
         throw error;
       }
     },
+    countTokens: countTextTokens,
     runChild: (inputs) => runChild(scope, step, attempt, round, inputs),
     runSnapshot(): RunSnapshot {
       return {

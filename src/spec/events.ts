@@ -203,7 +203,8 @@ export type RunEvent =
   | RemediationEvent
   | RunEndEvent
   | RouteDecisionEvent
-  | ArbiterDecisionEvent;
+  | ArbiterDecisionEvent
+  | BudgetDowngradeEvent;
 
 export type RunEventType = RunEvent["type"];
 
@@ -264,4 +265,22 @@ export interface ArbiterDecisionEvent extends EventBase {
   readonly choice?: string;
   readonly reason?: string;
   readonly model?: string;
+}
+
+/**
+ * A budget's `downgrade` policy sent a model call to cheaper models than the step chose, recorded just
+ * before that call's `model-call-end` (same `callKey`) so the journal says which budget moved the step
+ * to which models and why. `source` `catalog`: none of the step's own models was cheap enough, so the
+ * cheapest capable models of the whole catalog were used.
+ */
+export interface BudgetDowngradeEvent extends EventBase {
+  readonly type: "budget-downgrade";
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly callKey: string;
+  readonly scope: "run" | "step" | "day";
+  readonly fromModels: readonly string[];
+  readonly toModels: readonly string[];
+  readonly source: "step" | "catalog";
+  readonly reason: string;
 }

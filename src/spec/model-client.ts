@@ -81,6 +81,25 @@ export interface ModelResponse {
   readonly cacheHit?: boolean;
   /** Every attempt the model layer made for this call, for the journal (key aliases, never keys). */
   readonly trace?: ModelCallTrace;
+  /** A budget's `downgrade` policy sent this call to cheaper models than the step asked for, and why. */
+  readonly budgetDowngrade?: BudgetDowngrade;
+}
+
+/**
+ * Why and where a call was downgraded by a budget: the runtime journals it (`budget-downgrade`) so
+ * `quorum explain` and the journal say which budget moved the step to which models.
+ */
+export interface BudgetDowngrade {
+  /** The budget that refused the dearer reservation. */
+  readonly scope: "run" | "step" | "day";
+  /** The candidates the call came with. */
+  readonly fromModels: readonly string[];
+  /** The candidates it was made with, in the order tried. */
+  readonly toModels: readonly string[];
+  /** `step`: cheaper models the step listed; `catalog`: cheaper capable models from the whole catalog. */
+  readonly source: "step" | "catalog";
+  /** One sentence: the limit, what was spent, what the dearer call may have cost. */
+  readonly reason: string;
 }
 
 /** One attempt inside a call: which model and key alias, how long, how it ended, what it cost. */

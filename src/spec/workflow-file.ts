@@ -301,13 +301,24 @@ export const DocumentFile = z.strictObject({
   sensitive: z.boolean().optional().describe("Content may only be sent to local models."),
   context: z
     .strictObject({
-      policy: z.enum(["full", "truncate"]).describe("full: always whole; truncate: cut to maxTokens."),
+      policy: z
+        .enum(["full", "truncate", "summarise"])
+        .describe(
+          "full: always whole; truncate: cut to maxTokens; summarise: condensed by a model call when the prompt does not fit the model's window.",
+        ),
       maxTokens: z
         .number()
         .int()
         .positive()
         .optional()
         .describe("truncate: most tokens of it a prompt gets."),
+      summariseWith: z
+        .array(ModelRef)
+        .min(1)
+        .optional()
+        .describe(
+          "summarise: models that write the summary, in order (default: the cheapest capable model).",
+        ),
     })
     .optional()
     .describe("How much of this document a prompt that consumes it receives."),

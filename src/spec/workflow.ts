@@ -34,7 +34,11 @@ export interface DocumentType {
   /** The parsed JSON Schema, when the document declares one. */
   schema?: Record<string, unknown>;
   /** How much of it a consuming prompt receives (absent: all of it). */
-  context?: { policy: "full" | "truncate"; maxTokens?: number };
+  /**
+   * How much of it a consuming prompt gets: `truncate` cuts to `maxTokens`; `summarise` condenses it with
+   * a model call (`summariseWith`, else the cheapest capable model) only when the prompt does not fit.
+   */
+  context?: { policy: "full" | "truncate" | "summarise"; maxTokens?: number; summariseWith?: string[] };
 }
 
 export interface ToolSpec {

@@ -91,6 +91,11 @@ export interface StepContext {
   /** A journaled model call: answered from the journal when this exact call was already recorded. */
   callModel(request: ModelRequest): Promise<ModelResponse>;
   /**
+   * Approximate tokens of a text, counted as the model layer counts prompts (o200k_base), so a step
+   * can size what it puts in a prompt (document summaries) in the units context windows are checked in.
+   */
+  countTokens(text: string): Promise<number>;
+  /**
    * A journaled request to a person: answered, or the run waits. Idempotent per call site. `key`
    * names the request within the attempt when several may be open at once (map items), so its
    * id does not depend on the order concurrent work reached it.

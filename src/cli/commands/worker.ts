@@ -75,7 +75,9 @@ export function registerWorker(program: Command, io: Io): void {
 
   program
     .command("gc")
-    .description("Delete finished runs older than a duration, and orphaned blobs")
+    .description(
+      "Delete finished runs older than a duration, orphaned blobs, their ledger rows and expired cache entries",
+    )
     .requiredOption("--older-than <duration>", "e.g. 30d, 12h")
     .option("--db <url>", "store URL")
     .option("--json", "print as JSON")
@@ -85,12 +87,17 @@ export function registerWorker(program: Command, io: Io): void {
       const ms = Number(match[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[match[2] as "d" | "h" | "m"];
       const open = await openRuntime({ db: options.db });
       try {
-        const runs = await open.store.deleteRunsOlderThan(new Date(Date.now() - ms));
+        const cutoff = new Date(Date.now() - ms);
+        const runs = await open.store.deleteRunsOlderThan(cutoff);
         const blobs = await open.store.deleteOrphanBlobs();
+        // After the runs: ledger rows of the runs just deleted go too (except today's).
+        const spend = await open.store.deleteSpendOlderThan(cutoff);
         io.out(
           options.json
-            ? JSON.stringify({ runsDeleted: runs, ...blobs })
-            : `deleted ${runs} runs and ${blobs.blobsDeleted} orphaned blobs (${blobs.bytesDeleted} bytes)`,
+            ? JSON.stringify({ runsDeleted: runs, ...blobs, ...spend })
+            : `deleted ${runs} runs and ${blobs.blobsDeleted} orphaned blobs (${blobs.bytesDeleted} bytes), ` +
+                `${spend.ledgerRowsDeleted} ledger rows and ${spend.cacheEntriesDeleted} expired cache entries; ` +
+                `expired ${spend.reservationsExpired} stale reservations`,
         );
         io.exit(exitCodes.ok);
       } finally {

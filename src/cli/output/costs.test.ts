@@ -14,6 +14,7 @@ const record = (overrides: Partial<SpendRecord>): SpendRecord => ({
   costMicroUsd: 0,
   outcome: "ok",
   createdAtMs: 0,
+  expiresAtMs: 3_600_000,
   ...overrides,
 });
 
@@ -62,6 +63,17 @@ describe("costReport", () => {
     expect(text).toContain("Costs of all runs: $0.001341 over 4 calls");
     expect(text).toMatch(
       /run-2 wf deleted\s+\$0\.000007 {2}2 calls, 1 cancelled, \$0\.000500 reserved, not yet settled/,
+    );
+  });
+
+  it("counts reservations cleared after a crash apart, at no cost", () => {
+    const report = costReport(
+      [record({ costMicroUsd: 0, outcome: "expired" }), record({ costMicroUsd: 10 })],
+      new Map(),
+    );
+    expect(report.total).toMatchObject({ calls: 2, expiredCalls: 1, costMicroUsd: 10 });
+    expect(renderCostReport(report, "of all runs").join("\n")).toContain(
+      "2 calls, 1 cut off by a crash (cost unknown)",
     );
   });
 

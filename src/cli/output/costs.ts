@@ -15,6 +15,8 @@ export interface CostLine {
   readonly calls: number;
   readonly failedCalls: number;
   readonly cancelledCalls: number;
+  /** Reservations a crashed process left, cleared at $0 after their expiry (the cost is unknown). */
+  readonly expiredCalls: number;
 }
 
 export interface RunCostLine extends CostLine {
@@ -36,6 +38,7 @@ interface Tally {
   calls: number;
   failedCalls: number;
   cancelledCalls: number;
+  expiredCalls: number;
 }
 
 const emptyTally = (): Tally => ({
@@ -44,6 +47,7 @@ const emptyTally = (): Tally => ({
   calls: 0,
   failedCalls: 0,
   cancelledCalls: 0,
+  expiredCalls: 0,
 });
 
 function add(tally: Tally, record: SpendRecord): void {
@@ -52,6 +56,7 @@ function add(tally: Tally, record: SpendRecord): void {
   else tally.costMicroUsd += record.costMicroUsd;
   if (record.outcome === "error") tally.failedCalls += 1;
   if (record.outcome === "cancelled") tally.cancelledCalls += 1;
+  if (record.outcome === "expired") tally.expiredCalls += 1;
 }
 
 const line = (key: string, t: Tally): CostLine => ({ key, ...t, costUsd: t.costMicroUsd / 1_000_000 });
@@ -97,6 +102,7 @@ function row(label: string, l: CostLine): string {
     `${l.calls} call${l.calls === 1 ? "" : "s"}`,
     ...(l.failedCalls ? [`${l.failedCalls} failed`] : []),
     ...(l.cancelledCalls ? [`${l.cancelledCalls} cancelled`] : []),
+    ...(l.expiredCalls ? [`${l.expiredCalls} cut off by a crash (cost unknown)`] : []),
     ...(l.reservedMicroUsd ? [`${formatUsd(l.reservedMicroUsd)} reserved, not yet settled`] : []),
   ];
   return `  ${label.padEnd(36)} ${formatUsd(l.costMicroUsd).padStart(12)}  ${notes.join(", ")}`;

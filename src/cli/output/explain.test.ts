@@ -50,6 +50,39 @@ const journal = entries([
 ]);
 
 describe("explainStep", () => {
+  it("shows a budget downgrade on the call it moved, with its reason", () => {
+    const explained = explainStep(
+      "run_1",
+      "write",
+      entries([
+        decision("write", 1, ["b/good"]),
+        start("write", "k1", "b/good"),
+        {
+          type: "budget-downgrade",
+          stepId: "write",
+          attempt: 1,
+          callKey: "k1",
+          scope: "step",
+          fromModels: ["b/good"],
+          toModels: ["a/cheap"],
+          source: "catalog",
+          reason: "the step budget cannot cover b/good",
+        },
+        end("write", "k1", "a/cheap", true),
+      ]),
+    );
+    expect(explained.decisions[0]!.calls).toEqual([
+      expect.objectContaining({
+        model: "a/cheap",
+        outcome: "ok",
+        downgrade: { toModels: ["a/cheap"], reason: "the step budget cannot cover b/good" },
+      }),
+    ]);
+    expect(renderExplanation(explained)).toContain(
+      "budget downgrade to a/cheap: the step budget cannot cover b/good",
+    );
+  });
+
   it("attaches each call to the decision before it, in order, and keeps in-flight calls", () => {
     const explained = explainStep("run_1", "write", journal);
     expect(explained.decisions).toHaveLength(2);

@@ -11,6 +11,8 @@ export interface ExplainedCall {
   readonly costUsd?: number;
   readonly durationMs?: number;
   readonly error?: string;
+  /** A budget sent this call to cheaper models: which ones, and why (`budget-downgrade`). */
+  readonly downgrade?: { readonly toModels: readonly string[]; readonly reason: string };
 }
 
 export interface ExplainedDecision {
@@ -36,6 +38,7 @@ export function explainStep(
   const decisions: Array<{ atMs: number; decision: RouteDecisionEvent; calls: ExplainedCall[] }> = [];
   const undecidedCalls: ExplainedCall[] = [];
   const open = new Map<string, { call: ExplainedCall; list: ExplainedCall[]; index: number }>();
+  const downgrades = new Map<string, NonNullable<ExplainedCall["downgrade"]>>();
   for (const { atMs, event } of entries) {
     if (!("stepId" in event) || event.stepId !== stepId) continue;
     const list = decisions.at(-1)?.calls ?? undecidedCalls;
@@ -48,7 +51,11 @@ export function explainStep(
         open.set(event.callKey, { call, list, index: list.push(call) - 1 });
         break;
       }
+      case "budget-downgrade":
+        downgrades.set(event.callKey, { toModels: event.toModels, reason: event.reason });
+        break;
       case "model-call-end": {
+        const downgrade = downgrades.get(event.callKey);
         const ended: ExplainedCall = {
           attempt: event.attempt,
           model: event.model,
@@ -56,6 +63,7 @@ export function explainStep(
           ...(event.costUsd !== undefined ? { costUsd: event.costUsd } : {}),
           durationMs: event.durationMs,
           ...(event.error ? { error: event.error.message } : {}),
+          ...(downgrade ? { downgrade } : {}),
         };
         const started = open.get(event.callKey);
         if (started) started.list[started.index] = ended;
@@ -75,7 +83,10 @@ const money = (usd: number | undefined) => (usd === undefined ? "cost unknown" :
 function callLine(call: ExplainedCall): string {
   const timing = call.durationMs !== undefined ? ` · ${call.durationMs} ms` : "";
   const error = call.error ? ` — ${call.error}` : "";
-  return `    → ${call.model} · ${call.outcome} · ${money(call.costUsd)}${timing}${error}`;
+  const downgrade = call.downgrade
+    ? `\n      budget downgrade to ${call.downgrade.toModels.join(", ")}: ${call.downgrade.reason}`
+    : "";
+  return `    → ${call.model} · ${call.outcome} · ${money(call.costUsd)}${timing}${error}${downgrade}`;
 }
 
 export function renderExplanation(explanation: StepExplanation): string {

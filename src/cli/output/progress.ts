@@ -66,6 +66,11 @@ function eventPrinter(print: (line: string) => void, now: () => number) {
       case "remediation":
         print(`${pc.yellow("↺")} ${event.stepId} sends ${event.targets.join(", ")} back for another round`);
         return;
+      case "budget-downgrade":
+        print(
+          `${pc.yellow("$")} ${event.stepId} downgraded to ${event.toModels.join(", ")}: ${event.reason}`,
+        );
+        return;
       case "arbiter-decision":
         print(
           `${pc.cyan("◆")} ${event.stepId} decision ${event.decision}: ${event.route}${event.valid ? "" : pc.yellow(` (default; ${event.reason ?? "invalid answer"})`)}`,

@@ -28,6 +28,45 @@ describe("cost rules", () => {
     ]);
   });
 
+  it("accepts a summarise policy with or without summariseWith", () => {
+    expect(summarize(load(withDocB("{ policy: summarise }")).issues)).toEqual([]);
+    const result = load(withDocB("{ policy: summarise, summariseWith: [openai/gpt-4o-mini] }"));
+    expect(summarize(result.issues)).toEqual([]);
+    expect(result.workflow?.documents["doc-b"]?.context).toEqual({
+      policy: "summarise",
+      summariseWith: ["openai/gpt-4o-mini"],
+    });
+  });
+
+  it("QW034/QW016: summarise with maxTokens, summariseWith without summarise, an unknown or hosted-for-sensitive summariser", () => {
+    expect(summarize(load(withDocB("{ policy: summarise, maxTokens: 100 }")).issues)).toEqual([
+      expect.stringMatching(
+        /^QW034 documents\.doc-b\.context\.maxTokens .*'summarise', whose summaries are sized/,
+      ),
+    ]);
+    expect(
+      summarize(
+        load(withDocB("{ policy: truncate, maxTokens: 9, summariseWith: [openai/gpt-4o-mini] }")).issues,
+      ),
+    ).toEqual([expect.stringMatching(/^QW034 documents\.doc-b\.context\.summariseWith .*never summarises/)]);
+    expect(
+      summarize(load(withDocB("{ policy: summarise, summariseWith: [openai/gpt-4o-mega] }")).issues),
+    ).toEqual([
+      expect.stringMatching(
+        /^QW016 documents\.doc-b\.context\.summariseWith\[0\] .*unknown model 'openai\/gpt-4o-mega'/,
+      ),
+    ]);
+    const sensitive = validYaml.replace(
+      "  doc-b: { format: markdown }\n",
+      "  doc-b:\n    format: markdown\n    sensitive: true\n    context: { policy: summarise, summariseWith: [openai/gpt-4o-mini] }\n",
+    );
+    expect(summarize(load(sensitive).issues)).toContainEqual(
+      expect.stringMatching(
+        /^QW034 .*summariseWith\[0\] .*sensitive but would be summarised by hosted model/,
+      ),
+    );
+  });
+
   it("QW035 warns when downgrade has no cheaper model to go to", () => {
     const yaml = validYaml.replace(
       "    outputs: [doc-b]\n",

@@ -5,7 +5,8 @@
  * cost, whether the call answered, failed (failed attempts and retries are billed too) or was
  * cancelled. When a reservation would exceed a budget, that budget's policy decides: `stop` fails the
  * call with a message naming the budget; `downgrade` retries the reservation with only the cheaper
- * candidates (in the step's order of preference) and calls with those; `ask` fails the call with
+ * candidates (in the step's order of preference), then with the cheaper capable models of the whole
+ * catalog (`downgrade.ts`), and calls with those, telling the caller why (`budgetDowngrade`); `ask` fails the call with
  * `policy: "ask"`, which the runtime turns into an approval request (the run waits; once approved the
  * call is made again with `budgetApproved`, which lifts only the `ask` budgets).
  *
@@ -15,6 +16,7 @@
 import { randomUUID } from "node:crypto";
 import { BudgetExceededError } from "../../errors/index.js";
 import type {
+  BudgetDowngrade,
   CallBudget,
   ModelCallContext,
   ModelCallOptions,
@@ -26,6 +28,7 @@ import type {
   SpendStore,
 } from "../../spec/index.js";
 import { countPromptTokens } from "../context/tokens.js";
+import { catalogAlternatives } from "./downgrade.js";
 import { type CallEstimate, estimateCall } from "./estimate.js";
 
 export interface BudgetClientOptions {
@@ -35,14 +38,20 @@ export interface BudgetClientOptions {
   readonly dailyBudget?: { readonly usd: number; readonly onExceed?: CallBudget["onExceed"] };
   /** Reservation ids; default random UUIDs. */
   readonly newId?: () => string;
+  /** Why a provider cannot take calls now, if it cannot: catalog downgrades skip it. Default: all can. */
+  readonly providerUnavailable?: (providerId: string) => string | undefined;
+  /** Life of an unsettled reservation (a crash); default the store's (one hour). */
+  readonly reservationTtlMs?: number;
 }
 
 const toMicro = (usd: number): number => Math.round(usd * 1_000_000);
+const usd = (microUsd: number): string => `$${(microUsd / 1_000_000).toFixed(6)}`;
 
 interface Reserved {
   readonly id: string;
   readonly models: readonly string[];
   readonly estimate: CallEstimate;
+  readonly downgrade?: BudgetDowngrade;
 }
 
 export function withBudgets(inner: ModelClient, options: BudgetClientOptions): ModelClient {
@@ -67,6 +76,8 @@ export function withBudgets(inner: ModelClient, options: BudgetClientOptions): M
     const dearest = (list: readonly CallEstimate[]): CallEstimate =>
       list.reduce((a, b) => (b.costMicroUsd > a.costMicroUsd ? b : a));
     let allowed = estimates;
+    let downgrade: BudgetDowngrade | undefined;
+    let catalogTried = false;
     for (;;) {
       const estimate = dearest(allowed);
       const id = newId();
@@ -78,11 +89,28 @@ export function withBudgets(inner: ModelClient, options: BudgetClientOptions): M
         model: estimate.model,
         estimateMicroUsd: estimate.costMicroUsd,
         limits,
+        ...(options.reservationTtlMs !== undefined ? { ttlMs: options.reservationTtlMs } : {}),
       });
+      const models = request.models.length > 0 ? allowed.map((e) => e.model) : [];
       if (result.type === "reserved")
-        return { id, models: request.models.length > 0 ? allowed.map((e) => e.model) : [], estimate };
+        return {
+          id,
+          models,
+          estimate,
+          ...(downgrade ? { downgrade: { ...downgrade, toModels: models } } : {}),
+        };
       const policy = budgets.find((b) => b.scope === result.limit.scope)?.onExceed ?? "stop";
-      const cheaper = allowed.filter((e) => e.costMicroUsd < estimate.costMicroUsd);
+      let cheaper = allowed.filter((e) => e.costMicroUsd < estimate.costMicroUsd);
+      let source: BudgetDowngrade["source"] = downgrade?.source ?? "step";
+      // The step's own models are exhausted: look for cheaper capable ones in the whole catalog, once.
+      if (policy === "downgrade" && cheaper.length === 0 && !catalogTried && request.models.length > 0) {
+        catalogTried = true;
+        cheaper = catalogAlternatives(request, inputTokens, estimate.costMicroUsd, {
+          catalog: options.catalog,
+          ...(options.providerUnavailable ? { providerUnavailable: options.providerUnavailable } : {}),
+        });
+        source = "catalog";
+      }
       if (policy !== "downgrade" || cheaper.length === 0)
         throw new BudgetExceededError({
           scope: result.limit.scope,
@@ -93,6 +121,20 @@ export function withBudgets(inner: ModelClient, options: BudgetClientOptions): M
           models: allowed.map((e) => e.model),
           policy,
         });
+      // The first refusal of each kind says why; later, smaller steps down the same list add nothing.
+      if (downgrade?.source !== source)
+        downgrade = {
+          scope: result.limit.scope,
+          fromModels: request.models,
+          toModels: [],
+          source,
+          reason:
+            `the ${result.limit.scope} budget (${usd(result.limit.limitMicroUsd)}, ${usd(result.spentMicroUsd)} ` +
+            `spent or reserved) cannot cover ${estimate.model} (up to ${usd(estimate.costMicroUsd)}); ` +
+            (source === "catalog"
+              ? "no model the step lists is cheaper, so the cheapest capable catalog models are tried"
+              : "the step's cheaper models are tried"),
+        };
       allowed = cheaper;
     }
   }
@@ -124,7 +166,7 @@ export function withBudgets(inner: ModelClient, options: BudgetClientOptions): M
         outcome: "ok",
         model: response.model,
       });
-      return response;
+      return reserved.downgrade ? { ...response, budgetDowngrade: reserved.downgrade } : response;
     },
   };
 }

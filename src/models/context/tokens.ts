@@ -35,6 +35,12 @@ export async function countPromptTokens(request: ModelRequest): Promise<number> 
   return total;
 }
 
+/** Approximate tokens of one text (same encoding as `countPromptTokens`). */
+export async function countTextTokens(text: string): Promise<number> {
+  const { countTokens } = await loadTokenizer();
+  return countTokens(text);
+}
+
 /** The request with other candidate models; the prompt is unchanged, so its count carries over. */
 export function withCandidates(request: ModelRequest, models: readonly string[]): ModelRequest {
   const copy = { ...request, models };

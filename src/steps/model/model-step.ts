@@ -5,11 +5,13 @@
  * questions instead; the run then waits for `quorum answer`.
  */
 import { renderTemplate } from "../../definition/index.js";
+import { ContextWindowError } from "../../errors/index.js";
 import type { ModelRequest } from "../../spec/index.js";
 import { lookupPath } from "../lookup.js";
 import type { StepContext, StepExecutor, StepOutcome } from "../types.js";
 import { chooseDocumentModels, isSensitive, repairRequest } from "./request.js";
 import { checkDocument, extractJson } from "./structured.js";
+import { summariseToFit } from "./summarise.js";
 
 /** Re-asks after the first answer when the document does not validate. */
 export const maxRepairs = 2;
@@ -30,6 +32,7 @@ export const modelStep: StepExecutor = {
     const schema = documentType?.schema;
     const role = "role" in step && step.role ? context.workflow.roles[step.role] : undefined;
     const ask = step.kind === "model" ? step.ask : undefined;
+    const template = step.prompt.text;
 
     const models = await chooseDocumentModels(context, schema);
     const answers: string[] = [];
@@ -38,18 +41,20 @@ export const modelStep: StepExecutor = {
         feedback: context.feedback.join("\n\n"),
         answers: answers.join("\n\n"),
       });
-      const prompt = renderTemplate(step.prompt.text, (path) => lookupPath(variables, path));
       const canAsk = ask !== undefined && round < ask.maxRounds;
-      const request: ModelRequest = {
-        models,
-        ...(role?.instructions ? { system: role.instructions } : {}),
-        prompt: canAsk ? `${prompt}\n\n${askInstruction}` : prompt,
-        ...(schema
-          ? { schema: canAsk ? { anyOf: [schema, clarificationSchema] } : schema, schemaName: outputId }
-          : {}),
-        ...(isSensitive(context) ? { sensitive: true } : {}),
+      const build = (vars: Record<string, unknown>): ModelRequest => {
+        const prompt = renderTemplate(template, (path) => lookupPath(vars, path));
+        return {
+          models,
+          ...(role?.instructions ? { system: role.instructions } : {}),
+          prompt: canAsk ? `${prompt}\n\n${askInstruction}` : prompt,
+          ...(schema
+            ? { schema: canAsk ? { anyOf: [schema, clarificationSchema] } : schema, schemaName: outputId }
+            : {}),
+          ...(isSensitive(context) ? { sensitive: true } : {}),
+        };
       };
-      const result = await generateValid(context, request, schema, canAsk);
+      const result = await generateFitting(context, variables, build, schema, canAsk);
       if (result.type !== "questions") return result;
       const reply = await context.humanInput(
         "clarification",
@@ -65,6 +70,28 @@ export const modelStep: StepExecutor = {
 
 export const askInstruction =
   'If you cannot write a good answer without more information, reply instead with JSON {"clarificationQuestions": ["..."]} listing at most 5 short questions.';
+
+/**
+ * `generateValid`, and when the prompt does not fit any model's window, once more with the step's
+ * `summarise` input documents condensed to fit (see `summarise.ts`); otherwise the window error stands.
+ */
+async function generateFitting(
+  context: StepContext,
+  variables: Record<string, unknown>,
+  build: (variables: Record<string, unknown>) => ModelRequest,
+  schema: Record<string, unknown> | undefined,
+  canAsk: boolean,
+): Promise<StepOutcome | { type: "questions"; questions: string[] }> {
+  const request = build(variables);
+  try {
+    return await generateValid(context, request, schema, canAsk);
+  } catch (error) {
+    if (!(error instanceof ContextWindowError)) throw error;
+    const fitted = await summariseToFit(context, error, variables, request.models);
+    if (!fitted) throw error;
+    return generateValid(context, build(fitted), schema, canAsk);
+  }
+}
 
 async function generateValid(
   context: StepContext,

@@ -6,12 +6,20 @@ import { spendAndCache } from "./0002-spend-and-cache.js";
 import { learning } from "./0003-learning.js";
 import { alertHistory } from "./0004-alert-history.js";
 import { leanJournal } from "./0005-lean-journal.js";
+import { spendExpiry } from "./0006-spend-expiry.js";
 import type { Migration } from "./migration.js";
 
 export type { Migration } from "./migration.js";
 export { SCHEMA_MIGRATIONS_DDL } from "./migration.js";
 
-export const MIGRATIONS: readonly Migration[] = [initial, spendAndCache, learning, alertHistory, leanJournal];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  spendAndCache,
+  learning,
+  alertHistory,
+  leanJournal,
+  spendExpiry,
+];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 

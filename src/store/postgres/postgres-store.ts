@@ -23,6 +23,7 @@ import type {
   RunPage,
   RunRecord,
   RunStatus,
+  SpendGcReport,
   SpendQuery,
   SpendRecord,
   SpendReservation,
@@ -220,6 +221,12 @@ class PostgresStore implements Store {
   }
   putCachedResponse(key: string, response: string, ttlMs: number): Promise<void> {
     return this.run(() => this.spend.putCache(key, response, ttlMs));
+  }
+  expireSpendReservations(): Promise<number> {
+    return this.run(() => this.spend.expireReservations());
+  }
+  deleteSpendOlderThan(cutoff: Date): Promise<SpendGcReport> {
+    return this.run(() => this.spend.collect(cutoff.getTime()));
   }
   deleteRunsOlderThan(cutoff: Date): Promise<number> {
     return this.run(() => this.runs.deleteOlderThan(cutoff.getTime()));

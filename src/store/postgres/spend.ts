@@ -5,14 +5,29 @@
  * spend the last dollar. The lock is held for three statements, negligible next to a model call.
  */
 import type pg from "pg";
-import type {
-  ReserveResult,
-  SpendQuery,
-  SpendRecord,
-  SpendReservation,
-  SpendSettlement,
+import {
+  DEFAULT_RESERVATION_TTL_MS,
+  type ReserveResult,
+  type SpendGcReport,
+  type SpendQuery,
+  type SpendRecord,
+  type SpendReservation,
+  type SpendSettlement,
 } from "../../spec/index.js";
-import { checkLimits, SPEND_COLUMNS, type SpendRow, spentSql, toSpendRecord, utcDay } from "../spend-rows.js";
+import {
+  checkLimits,
+  deleteCacheSql,
+  deleteSpendSql,
+  expireSql,
+  SPEND_COLUMNS,
+  type SpendRow,
+  settleSql,
+  spentSql,
+  toSpendRecord,
+  utcDay,
+} from "../spend-rows.js";
+
+const dollar = (i: number): string => `$${i}`;
 
 /** Advisory lock key for the ledger ("quorum spend" as a 64-bit number). */
 const SPEND_LOCK = "7174735370656e64";
@@ -31,17 +46,29 @@ export class PostgresSpend {
       const nowMs = this.now();
       const day = utcDay(nowMs);
       const row = (
-        await client.query<{ run: string; step: string; day: string }>(
-          spentSql((i) => `$${i}`),
-          [r.runId, r.stepId, day],
-        )
+        await client.query<{ run: string; step: string; day: string }>(spentSql(dollar), [
+          r.runId,
+          r.stepId,
+          day,
+          nowMs,
+        ])
       ).rows[0]!;
       const result = checkLimits(r, { run: Number(row.run), step: Number(row.step), day: Number(row.day) });
       if (result.type === "reserved")
         await client.query(
           `INSERT INTO spend (id, run_id, workflow_name, step_id, model, day, status, estimate_micro_usd,
-            created_at) VALUES ($1, $2, $3, $4, $5, $6, 'reserved', $7, $8)`,
-          [r.id, r.runId, r.workflowName, r.stepId, r.model, day, r.estimateMicroUsd, nowMs],
+            created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, 'reserved', $7, $8, $9)`,
+          [
+            r.id,
+            r.runId,
+            r.workflowName,
+            r.stepId,
+            r.model,
+            day,
+            r.estimateMicroUsd,
+            nowMs,
+            nowMs + (r.ttlMs ?? DEFAULT_RESERVATION_TTL_MS),
+          ],
         );
       await client.query("COMMIT");
       return result;
@@ -54,11 +81,33 @@ export class PostgresSpend {
   }
 
   async settleReservation(id: string, s: SpendSettlement): Promise<void> {
-    await this.pool.query(
-      `UPDATE spend SET status = 'settled', cost_micro_usd = $1, outcome = $2, model = $3, settled_at = $4
-        WHERE id = $5 AND status = 'reserved'`,
-      [s.costMicroUsd, s.outcome, s.model, this.now(), id],
-    );
+    await this.pool.query(settleSql(dollar), [s.costMicroUsd, s.outcome, s.model, this.now(), id]);
+  }
+
+  async expireReservations(): Promise<number> {
+    return (await this.pool.query(expireSql(dollar), [this.now()])).rowCount ?? 0;
+  }
+
+  /** One transaction: expire, then delete old ledger rows and expired cache entries. */
+  async collect(cutoffMs: number): Promise<SpendGcReport> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const nowMs = this.now();
+      const report: SpendGcReport = {
+        reservationsExpired: (await client.query(expireSql(dollar), [nowMs])).rowCount ?? 0,
+        ledgerRowsDeleted:
+          (await client.query(deleteSpendSql(dollar), [utcDay(nowMs), cutoffMs])).rowCount ?? 0,
+        cacheEntriesDeleted: (await client.query(deleteCacheSql(dollar), [nowMs])).rowCount ?? 0,
+      };
+      await client.query("COMMIT");
+      return report;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   async list(query: SpendQuery = {}): Promise<SpendRecord[]> {

@@ -3,17 +3,31 @@
  * insert): it holds SQLite's write lock, so two processes on one file cannot both see room for the
  * same last dollar.
  */
-import type {
-  ReserveResult,
-  SpendQuery,
-  SpendRecord,
-  SpendReservation,
-  SpendSettlement,
+import {
+  DEFAULT_RESERVATION_TTL_MS,
+  type ReserveResult,
+  type SpendGcReport,
+  type SpendQuery,
+  type SpendRecord,
+  type SpendReservation,
+  type SpendSettlement,
 } from "../../spec/index.js";
-import { checkLimits, SPEND_COLUMNS, type SpendRow, spentSql, toSpendRecord, utcDay } from "../spend-rows.js";
+import {
+  checkLimits,
+  deleteCacheSql,
+  deleteSpendSql,
+  expireSql,
+  SPEND_COLUMNS,
+  type SpendRow,
+  settleSql,
+  spentSql,
+  toSpendRecord,
+  utcDay,
+} from "../spend-rows.js";
 import type { SqliteDatabase } from "./connection.js";
 
-const names = ["@run", "@step", "@day"];
+const names = ["@run", "@step", "@day", "@now"];
+const positional = (): string => "?";
 
 export class SqliteSpend {
   private readonly spent;
@@ -22,6 +36,9 @@ export class SqliteSpend {
   private readonly reserveTx;
   private readonly getCached;
   private readonly putCached;
+  private readonly expire;
+  private readonly deleteSpend;
+  private readonly deleteCache;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -29,15 +46,28 @@ export class SqliteSpend {
   ) {
     this.spent = db.prepare(spentSql((i) => names[i - 1]!));
     this.insert = db.prepare(`INSERT INTO spend (id, run_id, workflow_name, step_id, model, day, status,
-      estimate_micro_usd, created_at) VALUES (?, ?, ?, ?, ?, ?, 'reserved', ?, ?)`);
-    this.settle = db.prepare(`UPDATE spend SET status = 'settled', cost_micro_usd = ?, outcome = ?, model = ?,
-      settled_at = ? WHERE id = ? AND status = 'reserved'`);
+      estimate_micro_usd, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?)`);
+    this.settle = db.prepare(settleSql(positional));
+    this.expire = db.prepare(expireSql(() => "@now"));
+    this.deleteSpend = db.prepare(deleteSpendSql(positional));
+    this.deleteCache = db.prepare(deleteCacheSql(positional));
     this.reserveTx = db.transaction((r: SpendReservation, nowMs: number): ReserveResult => {
       const day = utcDay(nowMs);
-      const row = this.spent.get({ run: r.runId, step: r.stepId, day }) as Record<string, number>;
+      const row = this.spent.get({ run: r.runId, step: r.stepId, day, now: nowMs }) as Record<string, number>;
       const result = checkLimits(r, { run: row.run!, step: row.step!, day: row.day! });
+      const expiresAtMs = nowMs + (r.ttlMs ?? DEFAULT_RESERVATION_TTL_MS);
       if (result.type === "reserved")
-        this.insert.run(r.id, r.runId, r.workflowName, r.stepId, r.model, day, r.estimateMicroUsd, nowMs);
+        this.insert.run(
+          r.id,
+          r.runId,
+          r.workflowName,
+          r.stepId,
+          r.model,
+          day,
+          r.estimateMicroUsd,
+          nowMs,
+          expiresAtMs,
+        );
       return result;
     });
     this.getCached = db
@@ -54,6 +84,24 @@ export class SqliteSpend {
 
   settleReservation(id: string, s: SpendSettlement): void {
     this.settle.run(s.costMicroUsd, s.outcome, s.model, this.now(), id);
+  }
+
+  expireReservations(): number {
+    return this.expire.run({ now: this.now() }).changes;
+  }
+
+  /** One IMMEDIATE transaction: expire, then delete old ledger rows and expired cache entries. */
+  collect(cutoffMs: number): SpendGcReport {
+    const nowMs = this.now();
+    return this.db
+      .transaction(
+        (): SpendGcReport => ({
+          reservationsExpired: this.expire.run({ now: nowMs }).changes,
+          ledgerRowsDeleted: this.deleteSpend.run(utcDay(nowMs), cutoffMs).changes,
+          cacheEntriesDeleted: this.deleteCache.run(nowMs).changes,
+        }),
+      )
+      .immediate();
   }
 
   list(query: SpendQuery = {}): SpendRecord[] {

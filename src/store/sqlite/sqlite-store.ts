@@ -22,6 +22,7 @@ import type {
   RunPage,
   RunRecord,
   RunStatus,
+  SpendGcReport,
   SpendQuery,
   SpendRecord,
   SpendReservation,
@@ -208,6 +209,12 @@ class SqliteStore implements Store {
   }
   putCachedResponse(key: string, response: string, ttlMs: number): Promise<void> {
     return this.run(() => this.spend.putCache(key, response, ttlMs));
+  }
+  expireSpendReservations(): Promise<number> {
+    return this.run(() => this.spend.expireReservations());
+  }
+  deleteSpendOlderThan(cutoff: Date): Promise<SpendGcReport> {
+    return this.run(() => this.spend.collect(cutoff.getTime()));
   }
   deleteRunsOlderThan(cutoff: Date): Promise<number> {
     return this.run(() => this.runs.deleteOlderThan(cutoff.getTime()));

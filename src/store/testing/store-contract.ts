@@ -15,6 +15,7 @@ import { describeLearningCases } from "./cases/learning.js";
 import { describeLifecycleCases } from "./cases/lifecycle.js";
 import { describeRunCases } from "./cases/runs.js";
 import { describeSpendCases } from "./cases/spend.js";
+import { describeSpendGcCases } from "./cases/spend-gc.js";
 import type {
   ContractContext,
   ContractTest,
@@ -80,6 +81,7 @@ export function describeStoreContract(
     describeClaimCases(test, context);
     describeLifecycleCases(test, context);
     describeSpendCases(test, context);
+    describeSpendGcCases(test, context);
     describeAlertCases(test, context);
     describeLearningCases(test, context);
   });
