@@ -4,6 +4,9 @@
  * The ratio is the engine's makespan over the pool's; the pool's own makespan is ~100 ms plus timer
  * slack, so every 10 µs of engine work per step costs 0.1 in the ratio.
  */
+
+import type { Runtime } from "../../src/runtime/index.js";
+import type { ModelClient, Workflow } from "../../src/spec/index.js";
 import { benchModel, floorRequest } from "./models.js";
 import { median, promisePool, ratio, settle } from "./stats.js";
 import { benchRuntime, type StoreFactory } from "./stores.js";
@@ -30,22 +33,35 @@ export async function measureFanOut(
   const items = options.items ?? 1000;
   const concurrency = options.concurrency ?? 50;
   const latencyMs = options.latencyMs ?? 5;
-  const repetitions = options.repetitions ?? 5;
   const workflow = fanOutWorkflow(items);
   const store = await factory.open("fan-out");
   const models = benchModel({ latencyMs });
   const runtime = benchRuntime(store, models, { maxConcurrentSteps: concurrency });
   const ids = workflow.steps.map((s) => s.id);
+  const timed = await againstPool(runtime, workflow, models, ids, concurrency, options.repetitions ?? 5);
+  return { engine: factory.engine, items, concurrency, callLatencyMs: latencyMs, ...timed };
+}
 
+/**
+ * Runs `workflow` and the plain-promises pool over `ids` alternately (one untimed round of each
+ * first, to warm the JIT), so load drifts hit both alike; medians of `repetitions`.
+ */
+export async function againstPool(
+  runtime: Runtime,
+  workflow: Workflow,
+  models: ModelClient,
+  ids: readonly string[],
+  concurrency: number,
+  repetitions: number,
+): Promise<Omit<FanOutResult, "engine" | "items" | "concurrency" | "callLatencyMs">> {
   const engineMs: number[] = [];
   const floorMs: number[] = [];
-  // One untimed round of each warms the JIT; then they alternate so load drifts hit both alike.
   for (let r = -1; r < repetitions; r++) {
     const run = await runtime.start(workflow, {});
     await settle();
     let started = performance.now();
     const outcome = await runtime.drive(run.id);
-    if (outcome !== "succeeded") throw new Error(`fan-out run ended ${outcome}`);
+    if (outcome !== "succeeded") throw new Error(`${workflow.name} run ended ${outcome}`);
     if (r >= 0) engineMs.push(performance.now() - started);
     await settle();
     started = performance.now();
@@ -55,10 +71,6 @@ export async function measureFanOut(
   const engineMakespanMs = median(engineMs);
   const plainPromisesMakespanMs = median(floorMs);
   return {
-    engine: factory.engine,
-    items,
-    concurrency,
-    callLatencyMs: latencyMs,
     repetitions,
     engineMakespanMs,
     plainPromisesMakespanMs,

@@ -14,22 +14,11 @@ import type {
   ModelResponse,
   Workflow,
 } from "../../src/spec/index.js";
-import { floorRequest } from "./models.js";
-import { median, promisePool, ratio, settle } from "./stats.js";
+import { againstPool, type FanOutResult } from "./fan-out.js";
 import { benchRuntime, type StoreFactory } from "./stores.js";
 
-export interface MapFanOutResult {
-  engine: string;
-  items: number;
-  concurrency: number;
-  callLatencyMs: number;
-  repetitions: number;
-  engineMakespanMs: number;
-  plainPromisesMakespanMs: number;
-  ratio: number;
-  engineMakespansMs: number[];
-  plainPromisesMakespansMs: number[];
-}
+/** Same fields as the 1,000-steps form. */
+export type MapFanOutResult = FanOutResult;
 
 const benchModelRef = "openai/gpt-4o-mini";
 const catalog: ModelCatalog = {
@@ -88,42 +77,15 @@ function mapModel(items: readonly string[], latencyMs: number): ModelClient {
 export async function measureMapFanOut(
   factory: StoreFactory,
   options: { items?: number; concurrency?: number; latencyMs?: number; repetitions?: number } = {},
-): Promise<MapFanOutResult> {
+): Promise<FanOutResult> {
   const items = options.items ?? 1000;
   const concurrency = options.concurrency ?? 50;
   const latencyMs = options.latencyMs ?? 5;
-  const repetitions = options.repetitions ?? 5;
   const ids = Array.from({ length: items }, (_, i) => `item${i}`);
-  const workflow = mapWorkflow(concurrency);
   const store = await factory.open("map-fan-out");
   const models = mapModel(ids, latencyMs);
   const runtime = benchRuntime(store, models, { maxConcurrentSteps: concurrency });
-  const engineMs: number[] = [];
-  const floorMs: number[] = [];
-  for (let r = -1; r < repetitions; r++) {
-    const run = await runtime.start(workflow, {});
-    await settle();
-    let started = performance.now();
-    const outcome = await runtime.drive(run.id);
-    if (outcome !== "succeeded") throw new Error(`map fan-out run ended ${outcome}`);
-    if (r >= 0) engineMs.push(performance.now() - started);
-    await settle();
-    started = performance.now();
-    await promisePool(ids, concurrency, (id) => models.generate(floorRequest(id)));
-    if (r >= 0) floorMs.push(performance.now() - started);
-  }
-  const engineMakespanMs = median(engineMs);
-  const plainPromisesMakespanMs = median(floorMs);
-  return {
-    engine: factory.engine,
-    items,
-    concurrency,
-    callLatencyMs: latencyMs,
-    repetitions,
-    engineMakespanMs,
-    plainPromisesMakespanMs,
-    ratio: ratio(engineMakespanMs, plainPromisesMakespanMs),
-    engineMakespansMs: engineMs.map((v) => Math.round(v * 10) / 10),
-    plainPromisesMakespansMs: floorMs.map((v) => Math.round(v * 10) / 10),
-  };
+  const workflow = mapWorkflow(concurrency);
+  const timed = await againstPool(runtime, workflow, models, ids, concurrency, options.repetitions ?? 5);
+  return { engine: factory.engine, items, concurrency, callLatencyMs: latencyMs, ...timed };
 }
