@@ -93,6 +93,9 @@ export function initialState(graph: EngineGraph): EngineState {
   };
 }
 
+/** How a step's wait on a child run sits among its open requests (never a human request id). */
+export const childWaitKey = (childRunId: string) => `child:${childRunId}`;
+
 /** Fold one event into the state. Unknown step ids are ignored (the journal is the truth, not us). */
 export function apply(state: EngineState, event: RunEvent, graph: EngineGraph): void {
   state.eventCount++;
@@ -159,6 +162,19 @@ export function apply(state: EngineState, event: RunEvent, graph: EngineGraph): 
       return;
     case "arbiter-decision":
       if (step) applyDecision(state, step, event, graph);
+      return;
+    case "child-run-wait":
+      if (!step) return;
+      setStatus(state, step, "waiting", graph);
+      step.openRequests.add(childWaitKey(event.childRunId));
+      return;
+    case "child-run-resume":
+      // Only a wait still open lifts the step: a late or second resume changes nothing.
+      if (!step?.openRequests.delete(childWaitKey(event.childRunId))) return;
+      if (step.status === "waiting" && step.openRequests.size === 0) {
+        setStatus(state, step, "pending", graph);
+        step.awaitingResume = true;
+      }
       return;
     default: {
       const exhaustive: never = event;

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { apply, engineGraph, initialState } from "../../engine/index.js";
 import { plan } from "../../planner/index.js";
-import { loadPinnedWorkflow } from "../../runtime/index.js";
+import { loadPinned, loadPinnedWorkflow } from "../../runtime/index.js";
 import type { RunStatus } from "../../spec/index.js";
 import { CliError, exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
@@ -88,9 +88,17 @@ export function registerRuns(program: Command, io: Io): void {
       const open = await openRuntime({ db: options.db });
       try {
         const waiting = await open.store.listWaitingRuns(100);
+        // A child run's request is listed once, on the child, with the parent run and step it holds up
+        // (the parent itself only waits on the child and has no request of its own).
+        const parents = new Map<string, { runId: string; stepId: string }>();
+        for (const w of waiting) {
+          const parent = (await loadPinned(open.runtime.deps, w.run.definitionHash)).parent;
+          if (parent) parents.set(w.run.id, { runId: parent.runId, stepId: parent.stepId });
+        }
         const items = waiting.flatMap((w) =>
           w.openRequests.map((r) => ({
             runId: w.run.id,
+            ...(parents.has(w.run.id) ? { parent: parents.get(w.run.id) } : {}),
             workflow: w.run.workflowName,
             stepId: r.event.stepId,
             requestId: r.event.requestId,
@@ -109,8 +117,9 @@ export function registerRuns(program: Command, io: Io): void {
               i.kind === "approval"
                 ? `approve|reject ${i.runId} ${i.stepId}`
                 : `answer ${i.runId} ${i.stepId}${i.several ? ` --request ${i.requestId}` : ""} --text "..."`;
+            const of = i.parent ? `\n  child run of ${i.parent.runId} · step ${i.parent.stepId}` : "";
             io.out(
-              `${i.runId} · ${i.workflow} · ${i.stepId} (${i.kind}) since ${when(i.since)}\n${i.prompt
+              `${i.runId} · ${i.workflow} · ${i.stepId} (${i.kind}) since ${when(i.since)}${of}\n${i.prompt
                 .split("\n")
                 .map((l) => `    ${l}`)
                 .join("\n")}\n  → quorum ${verb}\n`,
