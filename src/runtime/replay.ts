@@ -16,6 +16,8 @@ import type { DriveOutcome, RuntimeDeps } from "./types.js";
 /** How one run of the replayed tree compares with its recording. */
 export interface ReplayedRun {
   runId: string;
+  /** The recorded child it was answered from, when not `runId` (a `workflow` step a fork reused). */
+  recordedRunId?: string;
   originalStatus: string;
   /** Status the replay reached; `missing` when it never created this run. */
   outcome: string;
@@ -101,10 +103,10 @@ export async function replayRun(
     ...(pinned.children ? { children: pinned.children } : {}),
   });
   const outcome = await runtime.drive(copy.id);
-  const root = await compareRun(source, scratch, run);
+  const root = await compareRun(source, scratch, run, run.id);
   const children: ReplayedRun[] = [];
   for (const [id, records] of runs)
-    if (id !== run.id) children.push(await compareRun(source, scratch, records.run));
+    if (id !== run.id) children.push(await compareRun(source, scratch, records.run, id));
   const replayedIds = (await scratch.listRuns({ limit: 10_000 })).runs.map((r) => r.id);
   for (const id of replayedIds)
     if (!runs.has(id)) {
@@ -134,13 +136,15 @@ export async function replayRun(
 }
 
 /** One run of the tree: same status, and every recorded document version reproduced, no extra one. */
-async function compareRun(source: Store, scratch: Store, original: RunRecord): Promise<ReplayedRun> {
-  const replayedRun = await scratch.getRun(original.id);
+async function compareRun(
+  source: Store,
+  scratch: Store,
+  original: RunRecord,
+  replayedId: string,
+): Promise<ReplayedRun> {
+  const replayedRun = await scratch.getRun(replayedId);
   const replayed = new Map(
-    (await scratch.listDocumentVersions(original.id)).map((d) => [
-      `${d.documentId}@${d.version}`,
-      d.blobHash,
-    ]),
+    (await scratch.listDocumentVersions(replayedId)).map((d) => [`${d.documentId}@${d.version}`, d.blobHash]),
   );
   const documents = (await source.listDocumentVersions(original.id)).map((d) => ({
     documentId: d.documentId,
@@ -149,7 +153,8 @@ async function compareRun(source: Store, scratch: Store, original: RunRecord): P
   }));
   const outcome = replayedRun?.status ?? "missing";
   return {
-    runId: original.id,
+    runId: replayedId,
+    ...(replayedId !== original.id ? { recordedRunId: original.id } : {}),
     originalStatus: original.status,
     outcome,
     documents,

@@ -11,9 +11,9 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadWorkflow } from "../../src/definition/index.js";
 import { builtinCatalog } from "../../src/models/index.js";
-import { Runtime, replayRun } from "../../src/runtime/index.js";
+import { forkRun, Runtime, replayRun } from "../../src/runtime/index.js";
 import type { RunEvent, Workflow } from "../../src/spec/index.js";
-import { builtinExecutors } from "../../src/steps/index.js";
+import { builtinExecutors, type StepExecutor } from "../../src/steps/index.js";
 import { openStore } from "../../src/store/index.js";
 import { scriptedModels } from "../../src/testing/index.js";
 import { type Harness, jsonSchema, storeEngines } from "./harness.js";
@@ -250,8 +250,68 @@ describe.each(engines)("child runs waiting for a person ($name)", ({ make, skip 
           identical: true,
         },
       ]);
+      // An engine or executor that behaves differently inside the child is caught there.
+      const model = builtinExecutors.model!;
+      const changed: StepExecutor = {
+        execute: (context) =>
+          model.execute(
+            context.runId === childId && "prompt" in context.step && context.step.prompt
+              ? {
+                  ...context,
+                  step: { ...context.step, prompt: { ...context.step.prompt, text: "Something else" } },
+                }
+              : context,
+          ),
+      };
+      const scratch2 = await openStore("sqlite::memory:");
+      const diverged = await replayRun(h.store, run.id, scratch2, {
+        executors: { ...builtinExecutors, model: changed },
+        now: Date.now,
+      });
+      await scratch2.close();
+      expect(diverged).toMatchObject({ identical: false, outcome: "failed" });
+      expect(diverged.unrecordedCalls).toBeGreaterThan(0);
+      // The step's retry started a second child the recording never had: reported as well.
+      expect(diverged.children).toEqual([
+        expect.objectContaining({ runId: childId, outcome: "failed", identical: false }),
+        expect.objectContaining({ runId: `${run.id}.research.r1a2`, originalStatus: "missing" }),
+      ]);
     } finally {
       await scratch.close();
     }
+  });
+
+  it("fork: downstream of the workflow step reuses its child; from it, a fresh child runs", async () => {
+    const { runtime, run, childId, models } = await untilAsked();
+    await runtime.respond(childId, "write", "Green");
+    await runtime.drive(run.id);
+    await runtime.respond(run.id, "research", { decision: "approve" });
+    expect(await runtime.drive(run.id)).toBe("succeeded");
+
+    const calls = models.calls.length;
+    const downstream = await forkRun(runtime, run.id, "pitch");
+    expect(downstream.reusedSteps).toEqual(["research"]);
+    expect(await runtime.drive(downstream.run.id)).toBe("succeeded");
+    expect(models.calls.length).toBe(calls + 1); // only the pitch ran again
+    expect(await h.store.getRun(`${downstream.run.id}.research.r1a1`)).toBeUndefined();
+    // Its replay answers the reused step's child from the child it reused.
+    const scratch = await openStore("sqlite::memory:");
+    try {
+      const report = await replayRun(h.store, downstream.run.id, scratch, {
+        executors: builtinExecutors,
+        now: Date.now,
+      });
+      expect(report).toMatchObject({ identical: true, unrecordedCalls: 0 });
+      expect(report.children).toEqual([
+        expect.objectContaining({ runId: `${downstream.run.id}.research.r1a1`, recordedRunId: childId }),
+      ]);
+    } finally {
+      await scratch.close();
+    }
+
+    const again = await forkRun(runtime, run.id, "research");
+    expect(again.reusedSteps).toEqual([]);
+    expect(await runtime.drive(again.run.id)).toBe("waiting"); // a new child, asking again
+    expect((await h.store.getRun(`${again.run.id}.research.r1a1`))?.status).toBe("waiting");
   });
 });
