@@ -314,4 +314,61 @@ describe.each(engines)("child runs waiting for a person ($name)", ({ make, skip 
     expect(await runtime.drive(again.run.id)).toBe("waiting"); // a new child, asking again
     expect((await h.store.getRun(`${again.run.id}.research.r1a1`))?.status).toBe("waiting");
   });
+
+  it("two workers drive the answered parent and child at once; both finish", async () => {
+    const { runtime, run, childId } = await untilAsked();
+    await runtime.respond(childId, "write", "Green");
+    const claimed = (await h.store.claimRuns("worker-a", 10, 10_000)).map((r) => r.id).sort();
+    expect(claimed).toEqual([run.id, childId].sort());
+    const a = await fresh(runtime);
+    const b = await fresh(runtime);
+    // One of them may find the other driving the child (RunBusyError): it stops, nothing is lost.
+    await Promise.allSettled([a.drive(run.id), b.drive(childId)]);
+    expect(await a.drive(run.id)).toBe("waiting");
+    await b.respond(childId, "sign-off", { decision: "approve" });
+    await Promise.allSettled([a.drive(run.id), b.drive(childId)]);
+    expect(await a.drive(run.id)).toBe("succeeded");
+    expect((await h.store.getRun(childId))?.status).toBe("succeeded");
+    expect((await h.store.listRuns()).runs).toHaveLength(2);
+  });
+
+  it("a grandchild's request is answered through the top run's step; the whole tree finishes", async () => {
+    project(dir); // the files; the parent is reloaded below calling middle.yaml
+    writeFileSync(
+      join(dir, "middle.yaml"),
+      childYaml
+        .replace("name: child", "name: middle")
+        .replace(
+          / {2}- id: write[\s\S]*/,
+          '  - id: inner\n    kind: workflow\n    workflow: child.yaml\n    with:\n      topic: "{{ inputs.topic }}"\n    outputs: [summary]\n',
+        ),
+    );
+    writeFileSync(
+      join(dir, "parent.yaml"),
+      parentYaml.replace("workflow: child.yaml", "workflow: middle.yaml"),
+    );
+    const loaded = loadWorkflow(join(dir, "parent.yaml"), { catalog: builtinCatalog() });
+    expect(loaded.workflow, loaded.issues.map((i) => i.message).join("\n")).toBeDefined();
+    const runtime = h.runtime(asking());
+    const run = await runtime.start(loaded.workflow!, { idea: "tea" });
+    expect(await runtime.drive(run.id)).toBe("waiting");
+    const middleId = `${run.id}.research.r1a1`;
+    const grandId = `${middleId}.inner.r1a1`;
+    expect((await inbox()).map((i) => i.runId)).toEqual([grandId]);
+    expect((await h.store.getRun(middleId))?.status).toBe("waiting");
+
+    const later = await fresh(runtime);
+    expect(await later.respond(run.id, "research", "Green")).toBe("recorded");
+    expect((await h.store.getRun(middleId))?.status).toBe("pending");
+    expect((await h.store.getRun(run.id))?.status).toBe("pending");
+    expect(await later.resumeRoot(grandId)).toBe(run.id);
+    expect(await later.drive(run.id)).toBe("waiting");
+    expect(await later.respond(run.id, "research", { decision: "approve" })).toBe("recorded");
+    expect(await later.drive(run.id)).toBe("succeeded");
+    expect((await h.store.listRuns()).runs.map((r) => r.status)).toEqual([
+      "succeeded",
+      "succeeded",
+      "succeeded",
+    ]);
+  });
 });
