@@ -1,6 +1,7 @@
 /** The effectful runtime: drives runs through the pure engine, journaling everything. */
 
 export { childRunId } from "./child-run.js";
+export { openChildWaits, wakeParent } from "./child-waits.js";
 export type { PinnedChild, WorkflowLoader } from "./children.js";
 export { RunBusyError, RunNotFoundError, WorkflowNotRunnableError } from "./errors.js";
 export { forkRun } from "./fork.js";

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeProvider, startFakeProvider } from "../../src/testing/fake-provider/index.js";
+import { cli } from "./run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "quorum-cli-child-waits-"));
 const db = `sqlite:${join(dir, "q.db")}`;
@@ -134,6 +135,10 @@ describe("a child run waiting for a person, from fresh processes", () => {
       }),
     ]);
     expect((await quorum("inbox")).stdout).toContain(`child run of ${parentId} · step research`);
+    const status = await cli("status", parentId, "--db", db); // in-process: a read, no need for a process
+    expect(status.stdout).toMatch(
+      new RegExp(`waiting +research — waits with child run ${childId.replaceAll(".", "\\.")}`),
+    );
 
     const answered = await quorum("answer", childId, "write", "--text", "Green", "--config", config);
     expect(answered.exitCode, answered.stderr + answered.stdout).toBe(3); // now the child's approval
