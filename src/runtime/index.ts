@@ -6,7 +6,7 @@ export type { PinnedChild, WorkflowLoader } from "./children.js";
 export { RunBusyError, RunNotFoundError, WorkflowNotRunnableError } from "./errors.js";
 export { forkRun } from "./fork.js";
 export { resolveInputs } from "./inputs.js";
-export { type ReplayReport, replayRun } from "./replay.js";
+export { type ReplayedRun, type ReplayReport, replayRun } from "./replay.js";
 export { loadPinned, loadPinnedWorkflow, type PinnedDefinition } from "./run-driver.js";
 export { newRunId, Runtime, type StartOptions } from "./runtime.js";
 export { sleepUnlessAborted } from "./sleep.js";
