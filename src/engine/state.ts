@@ -94,7 +94,8 @@ export function initialState(graph: EngineGraph): EngineState {
 }
 
 /** How a step's wait on a child run sits among its open requests (never a human request id). */
-export const childWaitKey = (childRunId: string) => `child:${childRunId}`;
+const childWaitPrefix = "child:";
+export const childWaitKey = (childRunId: string) => `${childWaitPrefix}${childRunId}`;
 
 /** Fold one event into the state. Unknown step ids are ignored (the journal is the truth, not us). */
 export function apply(state: EngineState, event: RunEvent, graph: EngineGraph): void {
@@ -139,6 +140,8 @@ export function apply(state: EngineState, event: RunEvent, graph: EngineGraph): 
       step.openRequests.add(event.requestId);
       return;
     case "human-input-response":
+      // A person answers requests, never a step's wait on its child run (lifted by `child-run-resume`).
+      if (event.requestId.startsWith(childWaitPrefix)) return;
       for (const s of state.steps.values())
         if (s.openRequests.delete(event.requestId)) {
           s.answers.push(event.requestId);
