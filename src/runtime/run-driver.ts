@@ -225,6 +225,8 @@ async function driveJournal(deps: RuntimeDeps, runId: string, signal?: AbortSign
       if (progressed) continue;
       if (inFlight.size === 0 && timers.size === 0) {
         await writer.drain();
+        // An answer (or a child's wake-up) appended by another process while this one ran: go on here.
+        if (writer.failure === undefined && (await writer.adoptForeign())) continue;
         if ([...state.steps.values()].some((s) => s.status === "waiting")) {
           // Deadlines and expiring requests are durable timers: at the earliest, a worker claims the
           // waiting run again (and fails it, or records the request's default answer).

@@ -371,4 +371,41 @@ describe.each(engines)("child runs waiting for a person ($name)", ({ make, skip 
       "succeeded",
     ]);
   });
+
+  it("answered while the parent's process still runs another branch: that process goes on with the child", async () => {
+    project(dir);
+    writeFileSync(
+      join(dir, "parent.yaml"),
+      `${parentYaml.replace("  pitch: {", "  notes: { schema: schemas/doc.json }\n  pitch: {")}  - id: slow\n    kind: model\n    prompt: prompts/slow.md\n    outputs: [notes]\n`,
+    );
+    writeFileSync(join(dir, "prompts/slow.md"), "Slow notes");
+    const loaded = loadWorkflow(join(dir, "parent.yaml"), { catalog: builtinCatalog() });
+    expect(loaded.workflow, loaded.issues.map((i) => i.message).join("\n")).toBeDefined();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const ask = asking();
+    const models = scriptedModels(async (r) => {
+      if (r.prompt.startsWith("Slow")) {
+        await gate;
+        return JSON.stringify({ body: "notes" });
+      }
+      return (await ask.generate(r)).text;
+    });
+    const runtime = h.runtime(models);
+    const run = await runtime.start(loaded.workflow!, { idea: "tea" });
+    const childId = `${run.id}.research.r1a1`;
+    const driving = runtime.drive(run.id);
+    for (let i = 0; i < 100 && !(await events(run.id)).some((e) => e.type === "child-run-wait"); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect((await h.store.getRun(run.id))?.status).toBe("running"); // the slow branch is still in flight
+    expect(await (await fresh(runtime)).respond(childId, "write", "Green")).toBe("recorded");
+    release();
+    expect(await driving).toBe("waiting"); // not RunBusyError: it took the wake-up in and went on
+    expect(await inbox()).toEqual([{ runId: childId, stepId: "sign-off", prompt: expect.any(String) }]);
+    expect((await events(run.id)).filter((e) => e.type === "child-run-resume")).toHaveLength(1);
+    await runtime.respond(run.id, "research", { decision: "approve" });
+    expect(await runtime.drive(run.id)).toBe("succeeded");
+  });
 });
