@@ -210,6 +210,18 @@ describe.each(engines)("child runs waiting for a person ($name)", ({ make, skip 
     expect(await inbox()).toEqual([]);
   });
 
+  it("cancelling the waiting child wakes the parent, whose step then fails", async () => {
+    const { runtime, run, childId } = await untilAsked();
+    expect(await (await fresh(runtime)).cancel(childId)).toBe("cancelled");
+    expect((await h.store.getRun(run.id))?.status).toBe("pending");
+    expect(await (await fresh(runtime)).drive(run.id)).toBe("failed");
+    expect((await events(run.id)).find((e) => e.type === "step-error")).toMatchObject({
+      stepId: "research",
+      willRetry: false,
+      error: { name: "ChildRunCancelled" },
+    });
+  });
+
   it("the run deadline reaches a waiting child: both wake at it and fail", async () => {
     const runtime = h.runtime(asking());
     const run = await runtime.start(project(dir), { idea: "tea" }, { deadlineMs: 500 });
