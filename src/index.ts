@@ -50,6 +50,7 @@ export { plan, renderPlanMermaid, renderPlanText } from "./planner/index.js";
 // Running.
 export {
   type DriveOutcome,
+  type ReplayedRun,
   type ReplayReport,
   Runtime,
   type RuntimeDeps,

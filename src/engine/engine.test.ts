@@ -101,6 +101,22 @@ describe("decide", () => {
     expect(e.decide()).toEqual([{ type: "resume-step", stepId: "ok", attempt: 1, round: 1 }]);
   });
 
+  it("a step waiting on its child run resumes once, on the resume of that child only", () => {
+    const e = engine(diamond);
+    e.feed(start("top"), { type: "child-run-wait", stepId: "top", attempt: 1, childRunId: "p.top.r1a1" });
+    expect(e.state.steps.get("top")?.status).toBe("waiting");
+    expect(e.decide()).toEqual([]);
+    e.feed({ type: "child-run-resume", stepId: "top", childRunId: "other", childStatus: "pending" });
+    expect(e.state.steps.get("top")?.status).toBe("waiting");
+    e.feed({ type: "child-run-resume", stepId: "top", childRunId: "p.top.r1a1", childStatus: "pending" });
+    e.feed({ type: "child-run-resume", stepId: "top", childRunId: "p.top.r1a1", childStatus: "succeeded" });
+    expect(e.decide()).toEqual([{ type: "resume-step", stepId: "top", attempt: 1, round: 1 }]);
+    // A human answer to an unrelated request does not lift a child wait.
+    e.feed(start("top"), { type: "child-run-wait", stepId: "top", attempt: 1, childRunId: "p.top.r1a1" });
+    e.feed({ type: "human-input-response", requestId: "child:p.top.r1a1", response: "x" });
+    expect(e.state.steps.get("top")?.status).toBe("waiting");
+  });
+
   it("remediation sends the targets and everything after them to the next round", () => {
     const w = workflow("w")
       .document("a")

@@ -93,6 +93,10 @@ export function initialState(graph: EngineGraph): EngineState {
   };
 }
 
+/** How a step's wait on a child run sits among its open requests (never a human request id). */
+const childWaitPrefix = "child:";
+export const childWaitKey = (childRunId: string) => `${childWaitPrefix}${childRunId}`;
+
 /** Fold one event into the state. Unknown step ids are ignored (the journal is the truth, not us). */
 export function apply(state: EngineState, event: RunEvent, graph: EngineGraph): void {
   state.eventCount++;
@@ -136,6 +140,8 @@ export function apply(state: EngineState, event: RunEvent, graph: EngineGraph): 
       step.openRequests.add(event.requestId);
       return;
     case "human-input-response":
+      // A person answers requests, never a step's wait on its child run (lifted by `child-run-resume`).
+      if (event.requestId.startsWith(childWaitPrefix)) return;
       for (const s of state.steps.values())
         if (s.openRequests.delete(event.requestId)) {
           s.answers.push(event.requestId);
@@ -160,6 +166,19 @@ export function apply(state: EngineState, event: RunEvent, graph: EngineGraph): 
       return;
     case "arbiter-decision":
       if (step) applyDecision(state, step, event, graph);
+      return;
+    case "child-run-wait":
+      if (!step) return;
+      setStatus(state, step, "waiting", graph);
+      step.openRequests.add(childWaitKey(event.childRunId));
+      return;
+    case "child-run-resume":
+      // Only a wait still open lifts the step: a late or second resume changes nothing.
+      if (!step?.openRequests.delete(childWaitKey(event.childRunId))) return;
+      if (step.status === "waiting" && step.openRequests.size === 0) {
+        setStatus(state, step, "pending", graph);
+        step.awaitingResume = true;
+      }
       return;
     default: {
       const exhaustive: never = event;

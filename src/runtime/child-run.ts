@@ -3,12 +3,14 @@
  * step, round, attempt), so an attempt re-executed after a crash finds the child it already
  * created and resumes it: never two children for one attempt. The child is a normal run in the
  * same store, pinned to the sub-workflow its parent pinned, with the parent link inside its pinned
- * definition; the parent step drives it in-process and waits until it ends. When the parent is
- * cancelled, so is the child.
+ * definition; the parent step drives it in-process until it ends. A child waiting for a person makes
+ * the step wait (`child-run-wait`, see child-waits.ts); answered, it is driven again by the same step
+ * attempt. When the parent is cancelled, so is the child.
  */
 import { StoreConflictError } from "../errors/index.js";
 import type { JsonValue, RunRecord, Step } from "../spec/index.js";
 import type { ChildRunResult } from "../steps/types.js";
+import { childDue } from "./child-waits.js";
 import { RunBusyError } from "./errors.js";
 import { resolveInputs } from "./inputs.js";
 import { sleepUnlessAborted as sleep } from "./sleep.js";
@@ -63,13 +65,19 @@ export async function runChild(
       if (!child) throw error;
     }
   }
+  let drove = false;
   for (;;) {
     if (scope.signal.aborted) {
       await cancelWithParent(scope, id);
       throw scope.signal.reason ?? new Error("aborted");
     }
-    const ended = await finished(scope, child!);
+    // A waiting child is driven once anyway when its timer is due (it records a timeout's answer).
+    const ended =
+      child!.status === "waiting" && (drove || !childDue(child!, scope.deps.now()))
+        ? await waitOnChild(scope, step, attempt, id)
+        : await finished(scope, child!);
     if (ended) return ended;
+    drove = true;
     try {
       await scope.drive(scope.deps, id, scope.signal);
     } catch (error) {
@@ -89,10 +97,17 @@ async function finished(scope: RunScope, child: RunRecord): Promise<ChildRunResu
       const events = await scope.deps.store.readEvents(child.id);
       const end = events.findLast((e) => e.event.type === "run-end")?.event;
       const reason = end?.type === "run-end" ? end.error?.message : undefined;
-      return { type: child.status, runId: child.id, ...(reason ? { reason } : {}) };
+      const rejected = events.some(
+        (e) => e.event.type === "step-error" && !e.event.willRetry && e.event.error.name === "Rejected",
+      );
+      return {
+        type: child.status,
+        runId: child.id,
+        ...(reason ? { reason } : {}),
+        ...(rejected ? { rejected } : {}),
+      };
     }
     case "waiting":
-      return { type: "waiting", runId: child.id };
     case "pending":
     case "running":
       return undefined;
@@ -109,6 +124,25 @@ async function latestDocuments(scope: RunScope, runId: string): Promise<Record<s
     if (bytes) documents[documentId] = Buffer.from(bytes).toString("utf8");
   }
   return documents;
+}
+
+/**
+ * The child waits for a person: so does this step. The wait is durable before the parent can go
+ * `waiting`; a child answered in between is caught by looking again right after.
+ */
+async function waitOnChild(
+  scope: RunScope,
+  step: Step,
+  attempt: number,
+  childRunId: string,
+): Promise<ChildRunResult> {
+  await scope.writer.append([{ type: "child-run-wait", stepId: step.id, attempt, childRunId }]);
+  const now = await scope.deps.store.getRun(childRunId);
+  if (now && now.status !== "waiting")
+    await scope.writer.append([
+      { type: "child-run-resume", stepId: step.id, childRunId, childStatus: now.status },
+    ]);
+  return { type: "waiting", runId: childRunId };
 }
 
 /** The parent was cancelled (not merely stopped by its process): cancel the child too. */

@@ -19,7 +19,7 @@ export function modelChooser(
   return async (choice) => {
     const decisionId = `${step.id}.r${round}.a${attempt}.${++decisions}`;
     const recorded = scope.index.routeDecisions.get(decisionId);
-    const replayed = recorded ? undefined : scope.deps.recordedDecision?.(decisionId);
+    const replayed = recorded ? undefined : scope.deps.recordedDecision?.(decisionId, scope.runId);
     const decision: RouteDecision =
       recorded ?? replayed ?? avoidLast(await decide(scope, step, attempt, round, choice), choice.avoid);
     if (!recorded) {

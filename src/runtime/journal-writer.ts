@@ -9,6 +9,7 @@
  * queued before it. A crash before it loses only work that had no outside effect yet, which the journal
  * then simply does not contain, and the step runs again.
  */
+import { StoreConflictError } from "../errors/index.js";
 import type { AppendOptions, RunEvent, Store } from "../spec/index.js";
 
 /**
@@ -30,6 +31,9 @@ export interface BlobWrite {
   readonly hash: string;
   readonly bytes: Uint8Array;
 }
+
+/** What a process that does not drive a run may append to it (`Runtime.respond`, `wakeParent`). */
+const adoptable = new Set<RunEvent["type"]>(["human-input-response", "child-run-resume"]);
 
 interface Pending {
   events: RunEvent[];
@@ -96,7 +100,22 @@ export class JournalWriter {
         for (const blob of blobs) this.pendingBlobs.delete(blob.hash);
         this.onDurable(events);
         for (const p of batch) p.resolve();
-      } catch (error) {
+      } catch (appendError) {
+        let error = appendError;
+        if (error instanceof StoreConflictError && error.reason === "seq") {
+          // Another process answered a request of this run (or woke a step waiting on its child) while
+          // this one drives it: take those in and append after them, instead of giving the run up.
+          let adopted = false;
+          try {
+            adopted = await this.adoptForeign();
+          } catch (readError) {
+            error = readError;
+          }
+          if (adopted) {
+            this.queue.unshift(...batch);
+            continue;
+          }
+        }
         // The journal on disk no longer matches what was queued: stop here; the run is resumed from the store.
         this.failure = error;
         for (const p of batch) p.reject(error);
@@ -104,6 +123,21 @@ export class JournalWriter {
       }
     }
     this.flushing = undefined;
+  }
+
+  /**
+   * Events other processes appended to this run since our last commit, taken in when every one of them
+   * is something another process may append to a run it does not drive (a person's answer, a child's
+   * wake-up): they only let a waiting step go on, so folding them in after what this writer queued
+   * decides the same. Anything else (a cancel, another driver) is not adopted: false.
+   */
+  async adoptForeign(): Promise<boolean> {
+    const foreign = (await this.store.readEvents(this.runId, this.nextSeq)).map((e) => e.event);
+    if (foreign.length === 0 || !foreign.every((e) => adoptable.has(e.type))) return false;
+    this.onQueued(foreign);
+    this.onDurable(foreign);
+    this.nextSeq += foreign.length;
+    return true;
   }
 
   private takeWhile(predicate: (p: Pending) => boolean): Pending[] {

@@ -2,23 +2,28 @@
  * `quorum replay`: re-execute a recorded run from its journal, with zero live model calls, on a
  * scratch in-memory store, and check that it reproduces the same documents. Every model call is
  * answered by its journal key (tool calls too) and every human answer is given back at once; a call the journal
- * does not have means the run is not deterministic (or the engine changed), and is reported.
+ * does not have means the run is not deterministic (or the engine changed), and is reported. Child runs
+ * of `workflow` steps are replayed too, each from its own journal, and compared like the parent.
  */
-import type {
-  HumanInputResponseEvent,
-  JsonValue,
-  ModelCallEndEvent,
-  ModelClient,
-  ModelResponse,
-  RouteDecisionEvent,
-  Store,
-  ToolCallEndEvent,
-} from "../spec/index.js";
+import type { JsonValue, ModelClient, ModelResponse, RunRecord, Store } from "../spec/index.js";
 import { RunNotFoundError } from "./errors.js";
+import { loadPinned } from "./pinned.js";
+import { collectRecords } from "./replay-records.js";
 import { replayToolHost } from "./replay-tools.js";
-import { loadPinned } from "./run-driver.js";
 import { Runtime } from "./runtime.js";
 import type { DriveOutcome, RuntimeDeps } from "./types.js";
+
+/** How one run of the replayed tree compares with its recording. */
+export interface ReplayedRun {
+  runId: string;
+  /** The recorded child it was answered from, when not `runId` (a `workflow` step a fork reused). */
+  recordedRunId?: string;
+  originalStatus: string;
+  /** Status the replay reached; `missing` when it never created this run. */
+  outcome: string;
+  documents: Array<{ documentId: string; version: number; identical: boolean }>;
+  identical: boolean;
+}
 
 export interface ReplayReport {
   runId: string;
@@ -28,7 +33,12 @@ export interface ReplayReport {
   /** Calls the journal had no record of: each would have been a live call. */
   unrecordedCalls: number;
   documents: Array<{ documentId: string; version: number; identical: boolean }>;
-  /** Same outcome, no unrecorded call, every recorded document version reproduced byte for byte. */
+  /**
+   * Child runs of `workflow` steps (any depth), replayed from their own journals. A child the replay
+   * created that the recording does not have has `originalStatus: "missing"`.
+   */
+  children: ReplayedRun[];
+  /** Same outcome, no unrecorded call, every recorded document version reproduced byte for byte, children too. */
   identical: boolean;
 }
 
@@ -41,24 +51,20 @@ export async function replayRun(
   const run = await source.getRun(runId);
   if (!run) throw new RunNotFoundError(runId);
   const pinned = await loadPinned({ store: source }, run.definitionHash);
-  const calls = new Map<string, ModelCallEndEvent>();
-  const responses = new Map<string, HumanInputResponseEvent>();
-  const decisions = new Map<string, RouteDecisionEvent>();
-  const toolEnds = new Map<string, ToolCallEndEvent>();
-  for (const { event } of await source.readEvents(runId)) {
-    if (event.type === "route-decision" && !decisions.has(event.decisionId))
-      decisions.set(event.decisionId, event);
-    if (event.type === "model-call-end") calls.set(event.callKey, event);
-    if (event.type === "tool-call-end") toolEnds.set(event.callKey, event);
-    if (event.type === "human-input-response" && !responses.has(event.requestId))
-      responses.set(event.requestId, event);
-  }
+  const { runs, toolEnds } = await collectRecords(source, run);
   let answered = 0;
   let unrecorded = 0;
   const fromJournal: ModelClient = {
     specificationVersion: "v1",
     async generate(_request, options): Promise<ModelResponse> {
-      const end = options?.callKey ? calls.get(options.callKey) : undefined;
+      const key = options?.callKey;
+      const owner = options?.context?.runId;
+      const end =
+        key === undefined
+          ? undefined
+          : owner !== undefined
+            ? runs.get(owner)?.calls.get(key)
+            : [...runs.values()].find((r) => r.calls.has(key))?.calls.get(key);
       if (!end) {
         unrecorded++;
         throw Object.assign(
@@ -86,33 +92,74 @@ export async function replayRun(
     tools: replayToolHost(source, toolEnds, toolCounters),
     dryRunModels: fromJournal,
     retryDelayMs: () => 0,
-    recordedResponse: (requestId) => responses.get(requestId),
-    recordedDecision: (decisionId) => decisions.get(decisionId),
+    recordedResponse: (requestId, id) => runs.get(id)?.responses.get(requestId),
+    recordedDecision: (decisionId, id) => runs.get(id)?.decisions.get(decisionId),
   });
+  // The same id as the recording (the scratch store is empty): child runs get the same ids too.
   const copy = await runtime.start(pinned.workflow, run.inputs as Record<string, JsonValue>, {
+    id: run.id,
     dryRun: pinned.dryRun,
     ...(pinned.routing ? { routing: pinned.routing } : {}),
     ...(pinned.children ? { children: pinned.children } : {}),
   });
   const outcome = await runtime.drive(copy.id);
-  const replayed = new Map(
-    (await scratch.listDocumentVersions(copy.id)).map((d) => [`${d.documentId}@${d.version}`, d.blobHash]),
-  );
-  const documents = (await source.listDocumentVersions(runId)).map((d) => ({
-    documentId: d.documentId,
-    version: d.version,
-    identical: replayed.get(`${d.documentId}@${d.version}`) === d.blobHash,
-  }));
+  const root = await compareRun(source, scratch, run, run.id);
+  const children: ReplayedRun[] = [];
+  for (const [id, records] of runs)
+    if (id !== run.id) children.push(await compareRun(source, scratch, records.run, id));
+  const replayedIds = (await scratch.listRuns({ limit: 10_000 })).runs.map((r) => r.id);
+  for (const id of replayedIds)
+    if (!runs.has(id)) {
+      const extra = (await scratch.getRun(id))!;
+      children.push({
+        runId: id,
+        originalStatus: "missing",
+        outcome: extra.status,
+        documents: [],
+        identical: false,
+      });
+    }
   return {
     runId,
     originalStatus: run.status,
     outcome,
     callsAnsweredFromJournal: answered + toolCounters.answered,
     unrecordedCalls: unrecorded + toolCounters.unrecorded,
-    documents,
+    documents: root.documents,
+    children,
     identical:
       outcome === run.status &&
       unrecorded + toolCounters.unrecorded === 0 &&
+      root.identical &&
+      children.every((c) => c.identical),
+  };
+}
+
+/** One run of the tree: same status, and every recorded document version reproduced, no extra one. */
+async function compareRun(
+  source: Store,
+  scratch: Store,
+  original: RunRecord,
+  replayedId: string,
+): Promise<ReplayedRun> {
+  const replayedRun = await scratch.getRun(replayedId);
+  const replayed = new Map(
+    (await scratch.listDocumentVersions(replayedId)).map((d) => [`${d.documentId}@${d.version}`, d.blobHash]),
+  );
+  const documents = (await source.listDocumentVersions(original.id)).map((d) => ({
+    documentId: d.documentId,
+    version: d.version,
+    identical: replayed.get(`${d.documentId}@${d.version}`) === d.blobHash,
+  }));
+  const outcome = replayedRun?.status ?? "missing";
+  return {
+    runId: replayedId,
+    ...(replayedId !== original.id ? { recordedRunId: original.id } : {}),
+    originalStatus: original.status,
+    outcome,
+    documents,
+    identical:
+      outcome === original.status &&
       documents.every((d) => d.identical) &&
       replayed.size === documents.length,
   };

@@ -8,14 +8,17 @@ import { setMaxListeners } from "node:events";
 import { apply, decide, engineGraph, inFlightSteps, initialState } from "../engine/index.js";
 import { StoreConflictError } from "../errors/index.js";
 import { plan as planWorkflow } from "../planner/index.js";
-import type { RunEvent, Workflow } from "../spec/index.js";
+import type { RunEvent } from "../spec/index.js";
+import { childWakeAtMs, dueChildResumes, wakeParent } from "./child-waits.js";
 import { RunBusyError, RunNotFoundError } from "./errors.js";
 import { executeStep } from "./execute-step.js";
 import { dueExpiries, nextExpiryMs } from "./expiry.js";
 import { JournalWriter } from "./journal-writer.js";
+import { loadPinned } from "./pinned.js";
 import { RunIndex } from "./run-index.js";
-import type { DriveOutcome, PinnedDefinition, RuntimeDeps } from "./types.js";
+import type { DriveOutcome, RuntimeDeps } from "./types.js";
 
+export { loadPinned, loadPinnedWorkflow } from "./pinned.js";
 export type { PinnedDefinition } from "./types.js";
 
 import { sleepUnlessAborted as sleep } from "./sleep.js";
@@ -26,6 +29,13 @@ export async function driveRun(
   runId: string,
   signal?: AbortSignal,
 ): Promise<DriveOutcome> {
+  const outcome = await driveJournal(deps, runId, signal);
+  // A child run that ended wakes the parent step waiting on it (a no-op for runs without a parent).
+  if (outcome !== "waiting" && outcome !== "interrupted") await wakeParent(deps, runId);
+  return outcome;
+}
+
+async function driveJournal(deps: RuntimeDeps, runId: string, signal?: AbortSignal): Promise<DriveOutcome> {
   const { store } = deps;
   const run = await store.getRun(runId);
   if (!run) throw new RunNotFoundError(runId);
@@ -130,6 +140,9 @@ export async function driveRun(
     // Requests to a person whose time ran out get their default answer now (an approval's onTimeout).
     const expired = dueExpiries(index, state, deps.now());
     if (expired.length > 0) await writer.append(expired);
+    // Children this run waits on that stopped waiting while nobody woke it (a crash in between).
+    const childResumes = await dueChildResumes(deps, index);
+    if (childResumes.length > 0) await writer.append(childResumes);
     for (const step of inFlightSteps(state)) launch(step.id, step.attempt, step.round);
 
     const deadlineAtMs = pinned.deadlineAtMs;
@@ -212,16 +225,24 @@ export async function driveRun(
       if (progressed) continue;
       if (inFlight.size === 0 && timers.size === 0) {
         await writer.drain();
+        // An answer (or a child's wake-up) appended by another process while this one ran: go on here.
+        if (writer.failure === undefined && (await writer.adoptForeign())) continue;
         if ([...state.steps.values()].some((s) => s.status === "waiting")) {
           // Deadlines and expiring requests are durable timers: at the earliest, a worker claims the
           // waiting run again (and fails it, or records the request's default answer).
-          const wakeAtMs = earliest(deadlineAtMs, nextExpiryMs(index, state));
+          const wakeAtMs = earliest(
+            deadlineAtMs,
+            nextExpiryMs(index, state),
+            await childWakeAtMs(deps, index),
+          );
           await store.updateRunStatus(
             runId,
             "running",
             "waiting",
-            wakeAtMs !== undefined ? { wakeAtMs } : undefined,
+            // null clears a timer that already fired, so a worker does not claim the run again for it.
+            { wakeAtMs: wakeAtMs ?? null },
           );
+          await unlessWokenMeanwhile(deps, runId, state.eventCount);
           return "waiting";
         }
         if (decide(state, graph).length > 0) continue;
@@ -263,33 +284,22 @@ async function settleAborted(
   return run?.status === "cancelled" ? "cancelled" : "interrupted";
 }
 
-const pinnedCache = new Map<string, PinnedDefinition>();
-
-export async function loadPinned(
-  deps: Pick<RuntimeDeps, "store">,
-  definitionHash: string,
-): Promise<PinnedDefinition> {
-  const cached = pinnedCache.get(definitionHash);
-  if (cached) return cached;
-  const bytes = await deps.store.getBlob(definitionHash);
-  if (!bytes)
-    throw new Error(
-      `the pinned definition ${definitionHash.slice(0, 12)} of this run is missing from the store`,
-    );
-  const pinned = JSON.parse(Buffer.from(bytes).toString("utf8")) as PinnedDefinition;
-  if (pinnedCache.size > 100) pinnedCache.clear();
-  pinnedCache.set(definitionHash, pinned);
-  return pinned;
-}
-
-export async function loadPinnedWorkflow(
-  deps: Pick<RuntimeDeps, "store">,
-  definitionHash: string,
-): Promise<Workflow> {
-  return (await loadPinned(deps, definitionHash)).workflow;
-}
-
 function earliest(...times: Array<number | undefined>): number | undefined {
   const known = times.filter((t): t is number => t !== undefined);
   return known.length > 0 ? Math.min(...known) : undefined;
+}
+
+/**
+ * An answer or a child's wake-up appended while this driver was settling into `waiting` found the run
+ * still `running` and so left its status alone: put it back to `pending` so it is not left waiting for
+ * something that already happened.
+ */
+async function unlessWokenMeanwhile(deps: RuntimeDeps, runId: string, seenEvents: number): Promise<void> {
+  const run = await deps.store.getRun(runId);
+  if (run?.status !== "waiting" || run.nextSeq === seenEvents) return;
+  try {
+    await deps.store.updateRunStatus(runId, "waiting", "pending", { wakeAtMs: null });
+  } catch (error) {
+    if (!(error instanceof StoreConflictError)) throw error;
+  }
 }

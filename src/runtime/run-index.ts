@@ -24,6 +24,8 @@ export class RunIndex {
   readonly routeDecisions = new Map<string, RouteDecisionEvent>();
   /** Document and blob contents already read, by blob hash. */
   readonly contents = new Map<string, string>();
+  /** Child runs a step waits on (journaled `child-run-wait` not yet resumed): child run id -> step id. */
+  readonly childWaits = new Map<string, string>();
   /** The run's inputs (after defaults). */
   inputs: Record<string, unknown> | undefined;
 
@@ -46,6 +48,12 @@ export class RunIndex {
         return;
       case "route-decision":
         if (!this.routeDecisions.has(event.decisionId)) this.routeDecisions.set(event.decisionId, event);
+        return;
+      case "child-run-wait":
+        this.childWaits.set(event.childRunId, event.stepId);
+        return;
+      case "child-run-resume":
+        this.childWaits.delete(event.childRunId);
         return;
       default:
         return;

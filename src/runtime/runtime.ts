@@ -11,6 +11,8 @@ import { StoreConflictError } from "../errors/index.js";
 import { builtinCatalog } from "../models/catalog/index.js";
 import type { JsonValue, RunRecord, Workflow } from "../spec/index.js";
 import { checkAgentTools } from "./check-tools.js";
+import { throughChild } from "./child-requests.js";
+import { resumeRoot, wakeParent } from "./child-waits.js";
 import { type PinnedChild, pinChildren, type WorkflowLoader } from "./children.js";
 import { RunNotFoundError, WorkflowNotRunnableError } from "./errors.js";
 import { resolveInputs } from "./inputs.js";
@@ -90,6 +92,10 @@ export class Runtime {
     respondedBy?: string,
     requestId?: string,
   ): Promise<"recorded" | "already-answered"> {
+    // A workflow step waiting on its child: the answer goes to the child's open request.
+    const child = await throughChild(this.deps, runId, stepId, requestId);
+    if (child?.answered) return "already-answered";
+    if (child) return this.respond(child.runId, child.stepId, response, respondedBy, requestId);
     for (let tries = 0; tries < 5; tries++) {
       const run = await this.requireRun(runId);
       const events = await this.deps.store.readEvents(runId);
@@ -136,6 +142,8 @@ export class Runtime {
           ],
           run.status === "waiting" ? { status: "pending" } : {},
         );
+        // A child run answered: its parent (and theirs) stop waiting on it.
+        await wakeParent(this.deps, runId);
         return "recorded";
       } catch (error) {
         if (!(error instanceof StoreConflictError)) throw error;
@@ -153,12 +161,30 @@ export class Runtime {
         await this.deps.store.appendEvents(runId, run.nextSeq, [{ type: "run-end", status: "cancelled" }], {
           status: "cancelled",
         });
+        await this.cancelChildren(runId);
+        await wakeParent(this.deps, runId);
         return "cancelled";
       } catch (error) {
         if (!(error instanceof StoreConflictError)) throw error;
       }
     }
     throw new Error(`run ${runId} kept changing while cancelling; try again`);
+  }
+
+  /**
+   * Children a cancelled run waited on have no process driving them: cancel them here (a child being
+   * driven in-process is cancelled by its parent's driver). Recursive through `cancel`.
+   */
+  private async cancelChildren(runId: string): Promise<void> {
+    const events = (await this.deps.store.readEvents(runId)).map((e) => e.event);
+    const children = new Set(events.flatMap((e) => (e.type === "child-run-wait" ? [e.childRunId] : [])));
+    for (const childRunId of children)
+      if (await this.deps.store.getRun(childRunId)) await this.cancel(childRunId);
+  }
+
+  /** The run to continue after acting on `runId`: its top-most unfinished ancestor (or itself). */
+  resumeRoot(runId: string): Promise<string> {
+    return resumeRoot(this.deps, runId);
   }
 
   async requireRun(runId: string): Promise<RunRecord> {

@@ -147,7 +147,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
           response: response.response,
           ...(response.respondedBy ? { respondedBy: response.respondedBy } : {}),
         };
-      const replayed = deps.recordedResponse?.(requestId);
+      const replayed = deps.recordedResponse?.(requestId, scope.runId);
       if (!index.requests.has(requestId))
         await writer.append([
           {

@@ -35,9 +35,9 @@ export interface RuntimeDeps {
   onInternalError?: (runId: string, error: unknown) => void;
   cancelPollMs?: number;
   /** Replay: the recorded answer to a human-input request, given at once instead of waiting. */
-  recordedResponse?: (requestId: string) => HumanInputResponseEvent | undefined;
+  recordedResponse?: (requestId: string, runId: string) => HumanInputResponseEvent | undefined;
   /** Replay: the recorded routing decision, reused instead of routing again. */
-  recordedDecision?: (decisionId: string) => RouteDecisionEvent | undefined;
+  recordedDecision?: (decisionId: string, runId: string) => RouteDecisionEvent | undefined;
   /** Steps of one run executing at once (default 16). */
   maxConcurrentSteps?: number;
   /** Steps executing at once across every run this process drives; waiters served by run priority. */

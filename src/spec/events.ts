@@ -204,7 +204,9 @@ export type RunEvent =
   | RunEndEvent
   | RouteDecisionEvent
   | ArbiterDecisionEvent
-  | BudgetDowngradeEvent;
+  | BudgetDowngradeEvent
+  | ChildRunWaitEvent
+  | ChildRunResumeEvent;
 
 export type RunEventType = RunEvent["type"];
 
@@ -283,4 +285,28 @@ export interface BudgetDowngradeEvent extends EventBase {
   readonly toModels: readonly string[];
   readonly source: "step" | "catalog";
   readonly reason: string;
+}
+
+/**
+ * A `workflow` step's child run is waiting for a person, so the step waits too: the parent run can go
+ * `waiting` (exit code 3) and its process may exit. The person answers the child's own request; the
+ * wait is lifted by a `child-run-resume`, never by a human answer to the parent.
+ */
+export interface ChildRunWaitEvent extends EventBase {
+  readonly type: "child-run-wait";
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly childRunId: string;
+}
+
+/**
+ * The child a step waited on is no longer waiting (answered, timed out, ended or cancelled): the step
+ * runs again with the same attempt and finds the same child. Recording it twice is harmless.
+ */
+export interface ChildRunResumeEvent extends EventBase {
+  readonly type: "child-run-resume";
+  readonly stepId: string;
+  readonly childRunId: string;
+  /** The child's status when the parent was woken. */
+  readonly childStatus: string;
 }

@@ -130,7 +130,8 @@ export interface StepContext {
 /** How a child run ended; `documents` are its latest document versions, by document id. */
 export type ChildRunResult =
   | { type: "succeeded"; runId: string; documents: Record<string, string> }
-  | { type: "failed" | "cancelled"; runId: string; reason?: string }
+  /** `rejected`: a person rejected an approval inside the child; retrying would only ask them again. */
+  | { type: "failed" | "cancelled"; runId: string; reason?: string; rejected?: boolean }
   | { type: "waiting"; runId: string }
   /** The child could not be created: its inputs do not fit the sub-workflow. */
   | { type: "invalid"; runId: string; problems: string[] };

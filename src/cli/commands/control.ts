@@ -1,6 +1,7 @@
 /**
  * `quorum resume|cancel|answer|approve|reject`: act on an existing run. Answers are idempotent;
- * after recording one, the run continues in the foreground unless --no-resume.
+ * after recording one, the run continues in the foreground unless --no-resume (a child run's answer
+ * continues its top-most unfinished parent, which drives the child in-process).
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
@@ -117,8 +118,11 @@ export function registerControl(program: Command, io: Io): void {
   ) => {
     const open = await openRuntime({ db: options.db });
     let result: string;
+    let continueId = runId;
     try {
       result = await open.runtime.respond(runId, stepId, response, by, options.request);
+      // A child run's answer continues the whole tree from its top-most parent, which drives the child.
+      continueId = await open.runtime.resumeRoot(runId);
     } finally {
       await open.close();
     }
@@ -128,7 +132,7 @@ export function registerControl(program: Command, io: Io): void {
         : `${stepId} was already answered; nothing changed`,
     );
     if (options.resume === false || result !== "recorded") return io.exit(exitCodes.ok);
-    await continueRun(runId, options, io);
+    await continueRun(continueId, options, io);
   };
 
   driveFlags(

@@ -32,6 +32,13 @@ export function registerReplay(program: Command, io: Io): void {
           );
           for (const d of report.documents)
             io.out(`  ${d.identical ? "=" : "≠"} ${d.documentId} v${d.version}`);
+          for (const c of report.children) {
+            io.out(
+              `  child run ${c.runId}: ${c.outcome} (recorded: ${c.originalStatus})${c.identical ? "" : " — DIFFERENT"}`,
+            );
+            for (const d of c.documents)
+              io.out(`    ${d.identical ? "=" : "≠"} ${d.documentId} v${d.version}`);
+          }
           io.out(
             report.identical
               ? "identical: the run reproduces exactly"

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { apply, engineGraph, initialState } from "../../engine/index.js";
 import { plan } from "../../planner/index.js";
-import { loadPinnedWorkflow } from "../../runtime/index.js";
+import { loadPinned, loadPinnedWorkflow, openChildWaits } from "../../runtime/index.js";
 import type { RunStatus } from "../../spec/index.js";
 import { CliError, exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
@@ -53,7 +53,9 @@ export function registerRuns(program: Command, io: Io): void {
         const workflow = await loadPinnedWorkflow(open.runtime.deps, run.definitionHash);
         const graph = engineGraph(workflow, plan(workflow, { prices: {} }));
         const state = initialState(graph);
-        for (const entry of await open.store.readEvents(runId)) apply(state, entry.event, graph);
+        const events = (await open.store.readEvents(runId)).map((e) => e.event);
+        for (const event of events) apply(state, event, graph);
+        const childWaits = new Map([...openChildWaits(events)].map(([child, step]) => [step, child]));
         const steps = [...state.steps.values()].map((s) => ({
           id: s.id,
           status: s.status,
@@ -61,6 +63,7 @@ export function registerRuns(program: Command, io: Io): void {
           round: s.round,
           ...(s.failure ? { error: s.failure.message } : {}),
           ...(s.skipReason ? { skipped: s.skipReason } : {}),
+          ...(childWaits.has(s.id) ? { waitsOnChild: childWaits.get(s.id) } : {}),
         }));
         const summary = await runSummary(open.store, runId);
         if (options.json) io.out(JSON.stringify({ run, steps, summary }, null, 2));
@@ -68,7 +71,7 @@ export function registerRuns(program: Command, io: Io): void {
           io.out(`${run.id} · ${run.workflowName} · ${run.status} · created ${when(run.createdAtMs)}`);
           for (const s of steps)
             io.out(
-              `  ${s.status.padEnd(9)} ${s.id}${s.round > 1 ? ` (round ${s.round})` : ""}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${s.error ? ` — ${s.error}` : ""}${s.skipped ? ` — ${s.skipped}` : ""}`,
+              `  ${s.status.padEnd(9)} ${s.id}${s.round > 1 ? ` (round ${s.round})` : ""}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${s.error ? ` — ${s.error}` : ""}${s.skipped ? ` — ${s.skipped}` : ""}${s.waitsOnChild ? ` — waits with child run ${s.waitsOnChild}` : ""}`,
             );
           io.out("");
           io.out(summary.text);
@@ -88,9 +91,17 @@ export function registerRuns(program: Command, io: Io): void {
       const open = await openRuntime({ db: options.db });
       try {
         const waiting = await open.store.listWaitingRuns(100);
+        // A child run's request is listed once, on the child, with the parent run and step it holds up
+        // (the parent itself only waits on the child and has no request of its own).
+        const parents = new Map<string, { runId: string; stepId: string }>();
+        for (const w of waiting) {
+          const parent = (await loadPinned(open.runtime.deps, w.run.definitionHash)).parent;
+          if (parent) parents.set(w.run.id, { runId: parent.runId, stepId: parent.stepId });
+        }
         const items = waiting.flatMap((w) =>
           w.openRequests.map((r) => ({
             runId: w.run.id,
+            ...(parents.has(w.run.id) ? { parent: parents.get(w.run.id) } : {}),
             workflow: w.run.workflowName,
             stepId: r.event.stepId,
             requestId: r.event.requestId,
@@ -109,8 +120,9 @@ export function registerRuns(program: Command, io: Io): void {
               i.kind === "approval"
                 ? `approve|reject ${i.runId} ${i.stepId}`
                 : `answer ${i.runId} ${i.stepId}${i.several ? ` --request ${i.requestId}` : ""} --text "..."`;
+            const of = i.parent ? `\n  child run of ${i.parent.runId} · step ${i.parent.stepId}` : "";
             io.out(
-              `${i.runId} · ${i.workflow} · ${i.stepId} (${i.kind}) since ${when(i.since)}\n${i.prompt
+              `${i.runId} · ${i.workflow} · ${i.stepId} (${i.kind}) since ${when(i.since)}${of}\n${i.prompt
                 .split("\n")
                 .map((l) => `    ${l}`)
                 .join("\n")}\n  → quorum ${verb}\n`,

@@ -81,6 +81,11 @@ function eventPrinter(print: (line: string) => void, now: () => number) {
           `${pc.magenta("?")} ${event.stepId} waits for ${event.kind === "approval" ? "an approval" : "an answer"}:\n${indent(event.prompt)}`,
         );
         return;
+      case "child-run-wait":
+        print(
+          `${pc.magenta("?")} ${event.stepId} waits with its child run ${event.childRunId} (see 'quorum inbox')`,
+        );
+        return;
       default:
         return;
     }

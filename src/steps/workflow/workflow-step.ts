@@ -2,7 +2,8 @@
  * `workflow` steps: run a sub-workflow as a child run in the same store and wait for it. `with`
  * templates become the child's inputs; the child's documents named in the step's `outputs` become
  * the step's documents (validated and versioned in the parent like any other). A failed child
- * fails the attempt (retryable: a retry starts a fresh child); a cancelled child fails the step.
+ * fails the attempt (retryable: a retry starts a fresh child); a cancelled child fails the step; a
+ * child waiting for a person makes the step (and, when nothing else can run, the parent run) wait.
  */
 import { renderTemplate } from "../../definition/index.js";
 import type { JsonValue } from "../../spec/index.js";
@@ -37,7 +38,8 @@ export const workflowStep: StepExecutor = {
         return failed(
           "ChildRunFailed",
           `child run ${child.runId} (${step.workflow}) failed: ${child.reason ?? "unknown error"}`,
-          true,
+          // A person's rejection is an answer, not a fault: a retry would only ask them again.
+          child.rejected !== true,
         );
       case "cancelled":
         return failed(
@@ -46,11 +48,9 @@ export const workflowStep: StepExecutor = {
           false,
         );
       case "waiting":
-        return failed(
-          "ChildRunWaiting",
-          `child run ${child.runId} (${step.workflow}) is waiting for a person; sub-workflows that wait for human input are not supported yet — move the clarification or approval into the parent workflow`,
-          false,
-        );
+        // The child waits for a person; the step waits with it and runs again (same attempt, same
+        // child) once the child is answered.
+        return { type: "waiting" };
       case "invalid":
         return failed(
           "ChildRunInputs",
