@@ -59,7 +59,11 @@ export interface ModelClientOptions {
   limitMarginMs?: number;
   /** The whole call, all attempts and waits included, is aborted after this (default: no limit). */
   callTimeoutMs?: number;
-  /** Stream answers (`streamText`): adds time to first token to the trace (default false). */
+  /**
+   * Stream answers (`streamText`, default true): every attempt's trace gets its time to first token.
+   * `false` uses the plain request/response path for every provider; one provider opts out with
+   * `streaming: false` in its catalog entry (`providers.<id>.streaming` in quorum.config.yaml).
+   */
   streaming?: boolean;
   /**
    * Builds the AI SDK model for a provider, key and model id (default: the provider's own SDK from
@@ -129,7 +133,7 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
     maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
     attemptTimeoutMs: options.attemptTimeoutMs ?? 300_000,
     limitMarginMs: options.limitMarginMs ?? 100,
-    streaming: options.streaming ?? false,
+    streaming: options.streaming ?? true,
     ...(options.terminal ? { terminal: options.terminal } : {}),
   });
   const redact = (text: string) => redactSecrets(text, secrets);
