@@ -22,6 +22,8 @@ export class RunIndex {
   readonly documents = new Map<string, DocumentVersionEvent>();
   /** Recorded routing decisions by `decisionId`: a resumed step reuses them. */
   readonly routeDecisions = new Map<string, RouteDecisionEvent>();
+  /** Ids of the `security-event`s journaled, so a re-executed step does not journal one twice. */
+  readonly securityEvents = new Set<string>();
   /** Document and blob contents already read, by blob hash. */
   readonly contents = new Map<string, string>();
   /** The run's inputs (after defaults). */
@@ -46,6 +48,9 @@ export class RunIndex {
         return;
       case "route-decision":
         if (!this.routeDecisions.has(event.decisionId)) this.routeDecisions.set(event.decisionId, event);
+        return;
+      case "security-event":
+        this.securityEvents.add(event.eventId);
         return;
       default:
         return;
