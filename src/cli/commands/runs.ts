@@ -6,6 +6,7 @@ import { loadPinnedWorkflow } from "../../runtime/index.js";
 import type { RunStatus } from "../../spec/index.js";
 import { CliError, exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
+import { formatGateVerdict, latestGateVerdicts } from "../output/gate-verdicts.js";
 import { runSummary } from "../output/summary.js";
 import { openRuntime } from "../runtime-context.js";
 
@@ -53,22 +54,28 @@ export function registerRuns(program: Command, io: Io): void {
         const workflow = await loadPinnedWorkflow(open.runtime.deps, run.definitionHash);
         const graph = engineGraph(workflow, plan(workflow, { prices: {} }));
         const state = initialState(graph);
-        for (const entry of await open.store.readEvents(runId)) apply(state, entry.event, graph);
-        const steps = [...state.steps.values()].map((s) => ({
-          id: s.id,
-          status: s.status,
-          attempt: s.attempt,
-          round: s.round,
-          ...(s.failure ? { error: s.failure.message } : {}),
-          ...(s.skipReason ? { skipped: s.skipReason } : {}),
-        }));
+        const entries = await open.store.readEvents(runId);
+        for (const entry of entries) apply(state, entry.event, graph);
+        const verdicts = latestGateVerdicts(workflow, entries);
+        const steps = [...state.steps.values()].map((s) => {
+          const { stepId: _, ...gate } = verdicts.get(s.id) ?? { stepId: s.id };
+          return {
+            id: s.id,
+            status: s.status,
+            attempt: s.attempt,
+            round: s.round,
+            ...(s.failure ? { error: s.failure.message } : {}),
+            ...(s.skipReason ? { skipped: s.skipReason } : {}),
+            ...(verdicts.has(s.id) ? { gate } : {}),
+          };
+        });
         const summary = await runSummary(open.store, runId);
         if (options.json) io.out(JSON.stringify({ run, steps, summary }, null, 2));
         else {
           io.out(`${run.id} · ${run.workflowName} · ${run.status} · created ${when(run.createdAtMs)}`);
           for (const s of steps)
             io.out(
-              `  ${s.status.padEnd(9)} ${s.id}${s.round > 1 ? ` (round ${s.round})` : ""}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${s.error ? ` — ${s.error}` : ""}${s.skipped ? ` — ${s.skipped}` : ""}`,
+              `  ${s.status.padEnd(9)} ${s.id}${s.round > 1 ? ` (round ${s.round})` : ""}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${verdicts.has(s.id) ? formatGateVerdict(verdicts.get(s.id)!) : ""}${s.error ? ` — ${s.error}` : ""}${s.skipped ? ` — ${s.skipped}` : ""}`,
             );
           io.out("");
           io.out(summary.text);
