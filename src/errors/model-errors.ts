@@ -42,6 +42,8 @@ export class ModelCallError extends Error {
   readonly costUsd?: number;
   /** What the model layer blocked during the call (fail-closed privacy, a redacted key). */
   readonly security?: readonly SecurityNotice[];
+  /** Class of the last attempt that reached a provider (`refusal`, `rate-limit`, `server`...). */
+  readonly errorClass?: string;
 
   constructor(
     summary: string,
@@ -51,6 +53,7 @@ export class ModelCallError extends Error {
       retryAfterMs?: number;
       costUsd?: number;
       security?: readonly SecurityNotice[];
+      errorClass?: string;
     },
     options?: { cause?: unknown },
   ) {
@@ -60,6 +63,7 @@ export class ModelCallError extends Error {
     if (fields.retryAfterMs !== undefined) this.retryAfterMs = fields.retryAfterMs;
     if (fields.costUsd !== undefined) this.costUsd = fields.costUsd;
     if (fields.security && fields.security.length > 0) this.security = fields.security;
+    if (fields.errorClass !== undefined) this.errorClass = fields.errorClass;
   }
 }
 

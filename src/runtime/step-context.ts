@@ -91,7 +91,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
         ]);
         return response;
       } catch (error) {
-        const err = error as Error & { isRetryable?: boolean; costUsd?: number };
+        const err = error as Error & { isRetryable?: boolean; costUsd?: number; errorClass?: string };
         if (error instanceof ModelCallError && !scope.signal.aborted)
           (error.security ?? []).forEach((notice, i) => {
             recordSecurityEvent(scope, {
@@ -115,6 +115,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
                 name: err.name,
                 message: err.message,
                 ...(err.isRetryable !== undefined ? { isRetryable: err.isRetryable } : {}),
+                ...(typeof err.errorClass === "string" ? { errorClass: err.errorClass } : {}),
               },
               ...(err.costUsd !== undefined ? { costUsd: err.costUsd } : {}),
               durationMs: deps.now() - startedMs,

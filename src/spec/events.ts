@@ -23,6 +23,8 @@ export interface EventError {
   readonly name: string;
   readonly message: string;
   readonly isRetryable?: boolean;
+  /** A failed model call: the class of its last attempt (`refusal`, `rate-limit`, `server`, ...). */
+  readonly errorClass?: string;
 }
 
 /** Token usage as reported by the provider. */

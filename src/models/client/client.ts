@@ -211,8 +211,10 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
           message: `the call took longer than callTimeoutMs (${options.callTimeoutMs} ms)`,
         });
       const summary = error instanceof CandidatesExhausted ? error.message : state.redact(String(error));
+      const lastClass = state.attempts.findLast((attempt) => attempt.errorClass !== undefined)?.errorClass;
       throw new ModelCallError(summary, {
         attempts: state.failures,
+        ...(lastClass === undefined ? {} : { errorClass: lastClass }),
         ...(redactions > 0 ? { security: [secretRedacted(redactions)] } : {}),
         isRetryable: state.transientExhaustion || callTimeout?.aborted === true,
         ...(state.shortestRetryAfterMs === undefined ? {} : { retryAfterMs: state.shortestRetryAfterMs }),

@@ -162,6 +162,7 @@ describe("when every candidate refuses", () => {
       );
     expect(error).toBeInstanceOf(ModelCallError);
     expect((error as ModelCallError).isRetryable).toBe(false);
+    expect((error as ModelCallError).errorClass).toBe("refusal");
     expect((error as ModelCallError).attempts.map((a) => a.message)).toEqual([
       `the model refused to answer (content filter): "I can't help with that."`,
       `the model refused to answer (refusal): "I can't help with that."`,
