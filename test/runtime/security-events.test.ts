@@ -4,11 +4,14 @@
  * client refused it; running the run again does not journal it twice; and the monitor's
  * "security events per hour" rule fires from that event. Gate verdicts reach the journal as data.
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { builtinCatalog, createModelClient, createStepRouter, mergeCatalog } from "../../src/models/index.js";
 import { describeSteps, evaluateRules, extractSamples, normalizeAlerts } from "../../src/monitor/index.js";
 import { AlertsFile, type JournalEntry, type RunEvent, type SecurityEvent } from "../../src/spec/index.js";
 import { scriptedModels } from "../../src/testing/index.js";
+import { cli } from "../cli/run-cli.js";
 import { type Harness, jsonSchema, loadTestWorkflow, storeEngines } from "./harness.js";
 
 const files = {
@@ -87,6 +90,23 @@ describe.each(engines)("security events ($name)", ({ make, skip }) => {
     const { results, transitions } = evaluateRules(alerts.rules, samples, Date.now(), {});
     expect(results[0]).toMatchObject({ status: "firing", value: 1 });
     expect(transitions).toMatchObject([{ rule: "blocked", state: "firing" }]);
+
+    // The same through the CLI, reading the store like an operator's cron job would.
+    const file = join(h.dir, "quorum.alerts.yaml");
+    writeFileSync(
+      file,
+      "alerts: 1\nrules:\n  - { name: blocked, metric: security-events-per-hour, max: 0 }\n",
+    );
+    const watched = await cli("monitor", "watch", "--once", "--alerts", file, "--db", h.url);
+    expect(watched.stderr).toBe("");
+    expect(watched.stdout).toMatch(/FIRING: blocked: security-events-per-hour is 1\.00\/h/);
+    const report = JSON.parse(
+      (await cli("monitor", "report", "--since", "1h", "--db", h.url, "--json")).stdout,
+    );
+    expect(report.checks.find((c: { id: string }) => c.id === "security-events")).toMatchObject({
+      measured: 1,
+      samples: 1,
+    });
   });
 
   it("the model client failing closed (no local provider) journals one privacy event", async () => {
