@@ -1,6 +1,7 @@
 /**
  * Model-layer benchmarks (DESIGN.md §6): (a) the overhead of quorum's middleware chain over a direct
- * AI SDK `generateText` on the same `MockLanguageModelV3`, measured side by side in one run; (b) a
+ * AI SDK call on the same `MockLanguageModelV3`, measured side by side in one run, for the default
+ * streamed path (`streamText`) and the request/response one (`generateText`); (b) a
  * fault run through the real fake provider over HTTP (30 % 5xx, one provider down, tight per-key
  * rate limits): the share of calls that succeed, and the requests the fake *server* saw over a limit
  * or inside a Retry-After window. Runnable alone: `npx tsx bench/run.ts models`.
@@ -20,9 +21,12 @@ export const targets = {
 const mark = (ok: boolean) => (ok ? "ok" : "MISSED");
 
 async function run(): Promise<BenchResult> {
-  console.log("overhead over a direct AI SDK call (MockLanguageModelV3)…");
-  const overhead = await measureModelOverhead();
+  console.log("overhead over a direct AI SDK streamText call (MockLanguageModelV3; the default path)…");
+  const overhead = await measureModelOverhead("stream");
   console.log(`  p50 +${overhead.overheadP50Ms} ms, p99 +${overhead.overheadP99Ms} ms`);
+  console.log("overhead over a direct AI SDK generateText call (streaming: false)…");
+  const overheadGenerate = await measureModelOverhead("generate");
+  console.log(`  p50 +${overheadGenerate.overheadP50Ms} ms, p99 +${overheadGenerate.overheadP99Ms} ms`);
   console.log(`fault run: ${defaultFaultOptions.calls} calls over HTTP…`);
   const faults = await measureFaults();
   console.log(
@@ -36,6 +40,8 @@ async function run(): Promise<BenchResult> {
   const checks = {
     overheadP50: overhead.overheadP50Ms <= targets.overheadP50Ms,
     overheadP99: overhead.overheadP99Ms <= targets.overheadP99Ms,
+    overheadGenerateP50: overheadGenerate.overheadP50Ms <= targets.overheadP50Ms,
+    overheadGenerateP99: overheadGenerate.overheadP99Ms <= targets.overheadP99Ms,
     success: faults.successRate >= targets.successRate,
     overLimit: faults.overLimit === targets.overLimit,
     insideWindow: faults.insideRetryAfterWindow === targets.insideRetryAfterWindow,
@@ -46,8 +52,10 @@ async function run(): Promise<BenchResult> {
     stressSentAfterKnown: stress.sentInsideKnownRetryAfterWindow === 0,
   };
   const summary =
-    `models: overhead p50 +${overhead.overheadP50Ms} ms (target ≤ 0.3: ${mark(checks.overheadP50)}), ` +
+    `models: overhead (streamed) p50 +${overhead.overheadP50Ms} ms (target ≤ 0.3: ${mark(checks.overheadP50)}), ` +
     `p99 +${overhead.overheadP99Ms} ms (≤ 1: ${mark(checks.overheadP99)}); ` +
+    `(streaming: false) p50 +${overheadGenerate.overheadP50Ms} ms (${mark(checks.overheadGenerateP50)}), ` +
+    `p99 +${overheadGenerate.overheadP99Ms} ms (${mark(checks.overheadGenerateP99)}); ` +
     `faults ${(faults.successRate * 100).toFixed(2)} % succeeded (≥ 99.9 %: ${mark(checks.success)}), ` +
     `${faults.overLimit} over a limit (${mark(checks.overLimit)}), ` +
     `${faults.insideRetryAfterWindow} inside a Retry-After window (${mark(checks.insideWindow)}); ` +
@@ -55,7 +63,7 @@ async function run(): Promise<BenchResult> {
     `${stress.insideRetryAfterWindow} arrived inside a window (in flight when announced), ` +
     `${stress.sentInsideKnownRetryAfterWindow} sent after the client knew (${mark(checks.stressSentAfterKnown)})`;
   return {
-    data: { targets, checks, overhead, faults, stress },
+    data: { targets, checks, overhead, overheadGenerate, faults, stress },
     summary,
     ok: Object.values(checks).every(Boolean),
   };

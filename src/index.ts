@@ -38,6 +38,8 @@ export {
   computeMetrics,
   evaluateRules,
   extractSamples,
+  type GateVerdictView,
+  gateVerdictOf,
   JournalTail,
   type MetricsSnapshot,
   metricsExport,

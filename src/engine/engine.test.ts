@@ -47,6 +47,26 @@ describe("decide", () => {
     expect(e.decide()).toEqual([{ type: "finish-run", status: "succeeded" }]);
   });
 
+  it("a security-event changes nothing the engine decides", () => {
+    const withEvent = engine(diamond);
+    const without = engine(diamond);
+    const security: RunEvent = {
+      type: "security-event",
+      eventId: "top.r1.a1.s1",
+      kind: "tool-denied",
+      stepId: "top",
+      attempt: 1,
+      detail: "the model asked for tool 'rm', which step 'top' was not given; the call was refused",
+    };
+    withEvent.feed(start("top"), security);
+    without.feed(start("top"));
+    expect(withEvent.decide()).toEqual(without.decide());
+    withEvent.feed(end("top"), security);
+    without.feed(end("top"));
+    expect(withEvent.decide()).toEqual(without.decide());
+    expect(withEvent.state.steps.get("top")!.status).toBe("succeeded");
+  });
+
   it("retries at the journaled time, then fails the run only once nothing is in flight", () => {
     const e = engine(diamond);
     e.feed(start("top"), end("top"), start("left"), start("right"));

@@ -163,6 +163,7 @@ export function apply(state: EngineState, event: RunEvent, graph: EngineGraph): 
       return;
     case "route-decision":
     case "budget-downgrade":
+    case "security-event": // a record for people and the monitor; the block itself failed the step
       return;
     case "arbiter-decision":
       if (step) applyDecision(state, step, event, graph);

@@ -5,6 +5,17 @@
  * the model layer redacts attempt messages before they get here.
  */
 
+import type { SecurityEventKind } from "../spec/index.js";
+
+/**
+ * Something the model layer blocked during a call, for the runtime to journal as a `security-event`
+ * (the model layer has no journal). `detail` never holds prompt content or a secret.
+ */
+export interface SecurityNotice {
+  readonly kind: SecurityEventKind;
+  readonly detail: string;
+}
+
 /** One failed (or skipped) attempt inside a model call. */
 export interface ModelAttemptFailure {
   /** `provider/model`. */
@@ -29,6 +40,10 @@ export class ModelCallError extends Error {
   readonly retryAfterMs?: number;
   /** What the failed attempts were billed (those that returned usage), when their prices are known. */
   readonly costUsd?: number;
+  /** What the model layer blocked during the call (fail-closed privacy, a redacted key). */
+  readonly security?: readonly SecurityNotice[];
+  /** Class of the last attempt that reached a provider (`refusal`, `rate-limit`, `server`...). */
+  readonly errorClass?: string;
 
   constructor(
     summary: string,
@@ -37,6 +52,8 @@ export class ModelCallError extends Error {
       isRetryable: boolean;
       retryAfterMs?: number;
       costUsd?: number;
+      security?: readonly SecurityNotice[];
+      errorClass?: string;
     },
     options?: { cause?: unknown },
   ) {
@@ -45,6 +62,8 @@ export class ModelCallError extends Error {
     this.attempts = fields.attempts;
     if (fields.retryAfterMs !== undefined) this.retryAfterMs = fields.retryAfterMs;
     if (fields.costUsd !== undefined) this.costUsd = fields.costUsd;
+    if (fields.security && fields.security.length > 0) this.security = fields.security;
+    if (fields.errorClass !== undefined) this.errorClass = fields.errorClass;
   }
 }
 

@@ -1,6 +1,7 @@
 /** Monitoring: journals -> samples -> windowed metrics, success targets, alert rules and webhooks. */
 export { classifyStep, describeSteps } from "./classify.js";
 export { type MetricsExport, metricsExport } from "./export.js";
+export { failedGateScore, type GateVerdictView, gateVerdictOf } from "./gate-verdicts.js";
 export { loadAlertStates } from "./history.js";
 export { type Aggregate, aggregate, computeMetrics, inWindow, type MetricsSnapshot } from "./metrics.js";
 export { formatReport, type SuccessReport, successReport, type TargetCheck } from "./report.js";
@@ -19,13 +20,7 @@ export {
   statesFromHistory,
   type WebhookTarget,
 } from "./rules.js";
-export {
-  type Extracted,
-  extractSamples,
-  failedGateScore,
-  type OpenAttempts,
-  securityReason,
-} from "./samples.js";
+export { type Extracted, extractSamples, type OpenAttempts, securityReason } from "./samples.js";
 export { nearestRank, type Percentiles, percentiles } from "./stats.js";
 export { type DescribeRun, JournalTail, type PollStats, SampleBuffer } from "./tail.js";
 export type * from "./types.js";

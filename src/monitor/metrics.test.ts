@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { fixtureInfo, journalR1, journalR2 } from "./fixture-journal.js";
+import { failedGateScore } from "./gate-verdicts.js";
 import { computeMetrics } from "./metrics.js";
 import { formatReport, successReport } from "./report.js";
-import { extractSamples, failedGateScore, securityReason } from "./samples.js";
+import { extractSamples, securityReason } from "./samples.js";
 import { nearestRank, percentiles } from "./stats.js";
 import type { Sample } from "./types.js";
 

@@ -2,10 +2,15 @@
  * Journal entries -> samples, pure and incremental: `extractSamples` takes the entries read since the
  * last call and a small carry (attempts started but not ended yet), so a monitor reads each event once.
  */
-import type { EventError, JournalEntry, JsonValue } from "../spec/index.js";
+import type { EventError, JournalEntry, RunEvent } from "../spec/index.js";
+import { gateVerdictOf } from "./gate-verdicts.js";
 import type { RunInfo, Sample, StepInfo } from "./types.js";
 
-/** `step-start` times of attempts not ended yet, by `stepId#attempt`. */
+/**
+ * What the extractor carries between reads: `step-start` times of attempts not ended yet, by
+ * `stepId#attempt`, and `!security#stepId#attempt` for attempts whose block was journaled as a
+ * `security-event` (so their `step-error` is not counted a second time by the old-journal heuristic).
+ */
 export type OpenAttempts = Readonly<Record<string, number>>;
 
 export interface Extracted {
@@ -16,29 +21,20 @@ export interface Extracted {
 const unknownStep: StepInfo = { kind: "unknown", stepClass: "simple" };
 
 /**
- * No guard layer journals its own events yet, so security samples are step failures whose error names a
- * guard concern: prompt injection, a secret leak, harmful content, or sensitive content refused by every
- * hosted provider (privacy fails closed). Returns the matched reason, or undefined.
+ * For journals written before `security-event` existed: a step failure whose error names a guard
+ * concern (prompt injection, a secret leak, harmful content, sensitive content refused by every hosted
+ * provider). A gate's verdict is a quality judgement, never a block, so `GateFailed` never matches.
+ * Returns the matched reason, or undefined.
  */
 export function securityReason(error: EventError): string | undefined {
+  if (error.name === "GateFailed") return undefined;
   const match = /injection|secret[ _-]?leak|harmful|guard|sensitive|privacy/i.exec(
     `${error.name} ${error.message}`,
   );
   return match ? match[0].toLowerCase() : undefined;
 }
 
-const gateScorePattern = /^Gate '[^']+' failed in round \d+; score (\d+(?:\.\d+)?)/;
-
-/** The judge score of a failed gate verdict, from the feedback or error text the gate step writes. */
-export function failedGateScore(text: string): number | undefined {
-  const match = gateScorePattern.exec(text);
-  return match ? Number(match[1]) : undefined;
-}
-
-function passedGateScore(output: JsonValue | undefined): number | undefined {
-  if (typeof output !== "object" || output === null || Array.isArray(output)) return undefined;
-  return typeof output.score === "number" ? output.score : undefined;
-}
+const securityKey = (stepId: string, attempt: number) => `!security#${stepId}#${attempt}`;
 
 export function extractSamples(
   run: RunInfo,
@@ -64,24 +60,33 @@ export function extractSamples(
       ...(startedAtMs !== undefined ? { durationMs: atMs - startedAtMs } : {}),
     });
   };
+  const quality = (event: RunEvent, atMs: number) => {
+    const verdict = gateVerdictOf(event, "stepId" in event && info(event.stepId).kind === "gate");
+    if (verdict?.score !== undefined)
+      samples.push({
+        type: "quality",
+        ...base(atMs),
+        stepId: verdict.stepId,
+        score: verdict.score,
+        passed: verdict.passed,
+      });
+  };
   for (const { atMs, event } of entries) {
     switch (event.type) {
       case "step-start":
         starts[`${event.stepId}#${event.attempt}`] = atMs;
         break;
-      case "step-end": {
+      case "step-end":
         ended(event.stepId, event.attempt, atMs, true);
-        const score = info(event.stepId).kind === "gate" ? passedGateScore(event.output) : undefined;
-        if (score !== undefined)
-          samples.push({ type: "quality", ...base(atMs), stepId: event.stepId, score, passed: true });
+        delete starts[securityKey(event.stepId, event.attempt)];
+        quality(event, atMs);
         break;
-      }
       case "step-error": {
         ended(event.stepId, event.attempt, atMs, false);
-        const score = failedGateScore(event.error.message);
-        if (score !== undefined)
-          samples.push({ type: "quality", ...base(atMs), stepId: event.stepId, score, passed: false });
-        const reason = securityReason(event.error);
+        quality(event, atMs);
+        const journaled = securityKey(event.stepId, event.attempt) in starts;
+        delete starts[securityKey(event.stepId, event.attempt)];
+        const reason = journaled ? undefined : securityReason(event.error);
         if (reason) samples.push({ type: "security", ...base(atMs), stepId: event.stepId, reason });
         break;
       }
@@ -89,11 +94,13 @@ export function extractSamples(
         // A gate asking for another round is a verdict too; its own step-end never comes for this round.
         const key = Object.keys(starts).find((k) => k.startsWith(`${event.stepId}#`));
         if (key) delete starts[key];
-        const score = failedGateScore(event.feedback[0] ?? "");
-        if (score !== undefined)
-          samples.push({ type: "quality", ...base(atMs), stepId: event.stepId, score, passed: false });
+        quality(event, atMs);
         break;
       }
+      case "security-event":
+        starts[securityKey(event.stepId, event.attempt)] = atMs;
+        samples.push({ type: "security", ...base(atMs), stepId: event.stepId, reason: event.kind });
+        break;
       case "model-call-end":
         samples.push({
           type: "call",
@@ -119,6 +126,8 @@ export function extractSamples(
       case "human-input-response":
       case "document-version":
       case "step-skip":
+      case "route-decision":
+      case "arbiter-decision":
         break;
       default:
         // Events added by other layers later are ignored until the monitor learns them.

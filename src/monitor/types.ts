@@ -58,7 +58,10 @@ export interface QualitySample extends SampleBase {
   readonly passed: boolean;
 }
 
-/** A guard-related failure (see `securityReason`). */
+/**
+ * A block the system journaled (`security-event`; `reason` is its kind), or, in a journal written
+ * before those existed, a guard-related step failure (`reason` is the matched word; see `securityReason`).
+ */
 export interface SecuritySample extends SampleBase {
   readonly type: "security";
   readonly stepId: string;

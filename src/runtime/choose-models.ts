@@ -7,6 +7,7 @@
 import { RoutingError } from "../errors/index.js";
 import type { RouteDecision, RouteDecisionEvent, Step } from "../spec/index.js";
 import type { ModelChoice } from "../steps/types.js";
+import { recordSecurityEvent } from "./security-events.js";
 import type { RunScope } from "./types.js";
 
 export function modelChooser(
@@ -35,8 +36,17 @@ export function modelChooser(
       // Queued in order: it commits before the model-call-start that follows, in the same batch.
       scope.writer.record([event]);
     }
-    if (decision.source === "unroutable" && !scope.dryRun)
+    if (decision.source === "unroutable" && !scope.dryRun) {
+      if (choice.sensitive)
+        recordSecurityEvent(scope, {
+          eventId: `${decisionId}.privacy`,
+          kind: "privacy-fail-closed",
+          stepId: step.id,
+          attempt,
+          detail: `step '${step.id}' handles sensitive content and no local model qualifies (${choice.purpose}); nothing was sent to a hosted provider`,
+        });
       throw new RoutingError(step.id, decision.error ?? "no model qualifies");
+    }
     return decision.models;
   };
 }

@@ -4,7 +4,7 @@
  * own failure: that becomes a `step-error` event (with a retry time when retries remain).
  */
 import { compileSchema, evaluateExpression, formatSchemaErrors, truthy } from "../definition/index.js";
-import type { DocumentRef, JsonValue, RunEvent, Step, Workflow } from "../spec/index.js";
+import type { DocumentRef, GateVerdict, JsonValue, RunEvent, Step, Workflow } from "../spec/index.js";
 import { lookupPath } from "../steps/index.js";
 import { StepWaitingError } from "./budget-approval.js";
 import { gateObservations, recordGateObservations } from "./gate-observations.js";
@@ -30,7 +30,11 @@ export async function executeStep(
 ): Promise<void> {
   const { deps, workflow, writer } = scope;
   const step = stepById(workflow, stepId);
-  const fail = async (error: { name: string; message: string }, retryable: boolean) => {
+  const fail = async (
+    error: { name: string; message: string },
+    retryable: boolean,
+    verdict?: GateVerdict,
+  ) => {
     if (scope.signal.aborted) return; // cancelled: the run-end is already journaled
     const willRetry = retryable && attempt <= step.retries;
     const retryAtMs = willRetry
@@ -44,6 +48,7 @@ export async function executeStep(
         error,
         willRetry,
         ...(retryAtMs !== undefined ? { retryAtMs } : {}),
+        ...(verdict ? { verdict } : {}),
       },
     ]);
   };
@@ -89,10 +94,17 @@ export async function executeStep(
     case "waiting":
       return;
     case "failed":
-      return fail(outcome.error, outcome.retryable);
+      return fail(outcome.error, outcome.retryable, outcome.verdict);
     case "remediate":
       await writer.append([
-        { type: "remediation", stepId, round, targets: outcome.targets, feedback: outcome.feedback },
+        {
+          type: "remediation",
+          stepId,
+          round,
+          targets: outcome.targets,
+          feedback: outcome.feedback,
+          ...(outcome.verdict ? { verdict: outcome.verdict } : {}),
+        },
       ]);
       return;
     case "decided": {

@@ -22,6 +22,8 @@ export class RunIndex {
   readonly documents = new Map<string, DocumentVersionEvent>();
   /** Recorded routing decisions by `decisionId`: a resumed step reuses them. */
   readonly routeDecisions = new Map<string, RouteDecisionEvent>();
+  /** Ids of the `security-event`s journaled, so a re-executed step does not journal one twice. */
+  readonly securityEvents = new Set<string>();
   /** Document and blob contents already read, by blob hash. */
   readonly contents = new Map<string, string>();
   /** Child runs a step waits on (journaled `child-run-wait` not yet resumed): child run id -> step id. */
@@ -54,6 +56,9 @@ export class RunIndex {
         return;
       case "child-run-resume":
         this.childWaits.delete(event.childRunId);
+        return;
+      case "security-event":
+        this.securityEvents.add(event.eventId);
         return;
       default:
         return;

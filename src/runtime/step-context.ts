@@ -4,6 +4,7 @@
  * result is in the journal is answered from it, so nothing is paid for twice.
  */
 
+import { ModelCallError } from "../errors/index.js";
 import { countTextTokens } from "../models/context/index.js";
 import type {
   CallBudget,
@@ -19,6 +20,7 @@ import { runChild } from "./child-run.js";
 import { modelChooser } from "./choose-models.js";
 import { sha256, stableStringify } from "./hash.js";
 import { readDocumentText, runData } from "./run-data.js";
+import { recordSecurityEvent } from "./security-events.js";
 import { makeToolCalls } from "./tool-calls.js";
 import type { RunScope } from "./types.js";
 
@@ -34,6 +36,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
   const stepState = scope.state.steps.get(step.id)!;
   let calls = 0;
   let requests = 0;
+  let securityReports = 0;
   const callContext = modelCallContext(scope, step, attempt);
   const context: StepContext = {
     runId: scope.runId,
@@ -56,7 +59,8 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
     },
     chooseModels: modelChooser(scope, step, attempt, round),
     async callModel(request: ModelRequest): Promise<ModelResponse> {
-      const callKey = sha256(stableStringify({ step: step.id, round, attempt, call: ++calls, request }));
+      const callNumber = ++calls;
+      const callKey = sha256(stableStringify({ step: step.id, round, attempt, call: callNumber, request }));
       const recorded = index.callEnds.get(callKey);
       if (recorded) return recordedResponse(scope, recorded.result, recorded.resultBlob);
       const model = request.models[0] ?? "auto";
@@ -98,7 +102,17 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
         ]);
         return response;
       } catch (error) {
-        const err = error as Error & { isRetryable?: boolean; costUsd?: number };
+        const err = error as Error & { isRetryable?: boolean; costUsd?: number; errorClass?: string };
+        if (error instanceof ModelCallError && !scope.signal.aborted)
+          (error.security ?? []).forEach((notice, i) => {
+            recordSecurityEvent(scope, {
+              eventId: `${step.id}.r${round}.a${attempt}.call${callNumber}.${i + 1}`,
+              kind: notice.kind,
+              stepId: step.id,
+              attempt,
+              detail: notice.detail,
+            });
+          });
         if (!scope.signal.aborted)
           writer.record([
             {
@@ -112,6 +126,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
                 name: err.name,
                 message: err.message,
                 ...(err.isRetryable !== undefined ? { isRetryable: err.isRetryable } : {}),
+                ...(typeof err.errorClass === "string" ? { errorClass: err.errorClass } : {}),
               },
               ...(err.costUsd !== undefined ? { costUsd: err.costUsd } : {}),
               durationMs: deps.now() - startedMs,
@@ -122,6 +137,15 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
     },
     countTokens: countTextTokens,
     runChild: (inputs) => runChild(scope, step, attempt, round, inputs),
+    reportSecurityEvent(kind, detail) {
+      recordSecurityEvent(scope, {
+        eventId: `${step.id}.r${round}.a${attempt}.s${++securityReports}`,
+        kind,
+        stepId: step.id,
+        attempt,
+        detail,
+      });
+    },
     runSnapshot(): RunSnapshot {
       return {
         routing: scope.routing,

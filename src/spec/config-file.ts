@@ -40,6 +40,10 @@ export const ConfigFile = z.strictObject({
         local: z.boolean().optional(),
         limits: Limits.optional(),
         keyRotation: z.enum(["round-robin", "least-used", "sticky"]).optional(),
+        streaming: z
+          .boolean()
+          .optional()
+          .describe("false for a server that cannot stream answers; default true (time to first token)."),
       }),
     )
     .optional(),

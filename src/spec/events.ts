@@ -23,6 +23,8 @@ export interface EventError {
   readonly name: string;
   readonly message: string;
   readonly isRetryable?: boolean;
+  /** A failed model call: the class of its last attempt (`refusal`, `rate-limit`, `server`, ...). */
+  readonly errorClass?: string;
 }
 
 /** Token usage as reported by the provider. */
@@ -63,6 +65,8 @@ export interface StepErrorEvent extends EventBase {
   readonly willRetry: boolean;
   /** When the retry may start (epoch ms), chosen by the runtime with backoff and jitter. */
   readonly retryAtMs?: number;
+  /** A gate that failed for good: its verdict, as data. */
+  readonly verdict?: GateVerdict;
 }
 
 /**
@@ -184,6 +188,8 @@ export interface RemediationEvent extends EventBase {
   readonly round: number;
   readonly targets: readonly string[];
   readonly feedback: readonly string[];
+  /** The gate's verdict, as data (journals before it was added carry it only in `feedback`). */
+  readonly verdict?: GateVerdict;
 }
 
 /** Every event a run journal can hold. Switches over `type` are exhaustive. */
@@ -206,7 +212,8 @@ export type RunEvent =
   | ArbiterDecisionEvent
   | BudgetDowngradeEvent
   | ChildRunWaitEvent
-  | ChildRunResumeEvent;
+  | ChildRunResumeEvent
+  | SecurityEvent;
 
 export type RunEventType = RunEvent["type"];
 
@@ -309,4 +316,46 @@ export interface ChildRunResumeEvent extends EventBase {
   readonly childRunId: string;
   /** The child's status when the parent was woken. */
   readonly childStatus: string;
+}
+
+/** What the system blocked: the vocabulary of `security-event`. */
+export type SecurityEventKind =
+  /** Sensitive content had no local model to go to, so nothing was sent and the step failed. */
+  | "privacy-fail-closed"
+  /** A provider's message quoted an API key; it was replaced by `[redacted]` before journaling. */
+  | "secret-redacted"
+  /** Content looked like a prompt injection and was not acted on. */
+  | "injection-suspected"
+  /** A model asked for a tool its step was not given; the call was refused. */
+  | "tool-denied";
+
+/**
+ * The system blocked something, journaled where it happened, so "security events per hour" counts
+ * facts rather than guesses from error text. `detail` says what was blocked in words a person can act
+ * on; it never holds the blocked content, a document, or a secret. `eventId` is derived from the step
+ * execution (`<step>.r<round>.a<attempt>.<site>`), so a step that runs again after a crash and hits
+ * the same block does not journal it twice. The engine does not act on it.
+ */
+export interface SecurityEvent extends EventBase {
+  readonly type: "security-event";
+  readonly eventId: string;
+  readonly kind: SecurityEventKind;
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly detail: string;
+}
+
+/**
+ * A gate's verdict as data, on the events that carry a failed verdict (`remediation`, a gate's final
+ * `step-error`); a passed verdict is the gate's `step-end` output, which has the same fields. Scores
+ * are 0..1: `score` is the mean of the judges' scores, `scores` per rubric dimension.
+ */
+export interface GateVerdict {
+  readonly round: number;
+  readonly passed: boolean;
+  readonly score?: number;
+  readonly threshold?: number;
+  readonly scores: Readonly<Record<string, number>>;
+  /** How many findings the gate reported (their text is in the feedback or the error). */
+  readonly findings: number;
 }

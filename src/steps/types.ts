@@ -5,10 +5,12 @@
  */
 import type {
   ArbiterDecisionEvent,
+  GateVerdict,
   JsonValue,
   ModelRequest,
   ModelResponse,
   Routing,
+  SecurityEventKind,
   Step,
   StepKind,
   ToolDefinition,
@@ -96,6 +98,11 @@ export interface StepContext {
    */
   countTokens(text: string): Promise<number>;
   /**
+   * Journals a `security-event`: the step blocked something (a tool the model was not given, a
+   * suspected injection). Once per step execution and call order; `detail` must not quote content.
+   */
+  reportSecurityEvent(kind: SecurityEventKind, detail: string): void;
+  /**
    * A journaled request to a person: answered, or the run waits. Idempotent per call site. `key`
    * names the request within the attempt when several may be open at once (map items), so its
    * id does not depend on the order concurrent work reached it.
@@ -141,8 +148,9 @@ export type StepOutcome =
   | { type: "done"; documents: Record<string, string>; output?: JsonValue; model?: string }
   | { type: "waiting" }
   /** Send `targets` (upstream steps) to a new round with `feedback`. */
-  | { type: "remediate"; targets: string[]; feedback: string[]; output?: JsonValue }
-  | { type: "failed"; error: { name: string; message: string }; retryable: boolean }
+  | { type: "remediate"; targets: string[]; feedback: string[]; output?: JsonValue; verdict?: GateVerdict }
+  /** `verdict`: a gate that failed for good, journaled as data on its `step-error`. */
+  | { type: "failed"; error: { name: string; message: string }; retryable: boolean; verdict?: GateVerdict }
   /**
    * An arbiter chose `route` (its `steps` run next, then the arbiter decides again; none: it is
    * done). `valid: false` means the model's `choice` was unusable and `route` is the default.

@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MetricsExport } from "../../src/monitor/index.js";
+import type { RunEvent } from "../../src/spec/index.js";
 import { scriptedModels } from "../../src/testing/index.js";
 import { type Harness, jsonSchema, loadTestWorkflow, storeEngines } from "../runtime/harness.js";
 import { cli } from "./run-cli.js";
@@ -60,6 +61,8 @@ for (const engine of engines)
       let server: Server;
       let hookUrl: string;
       const posted: unknown[] = [];
+      const runIds: string[] = [];
+      let remediation: RunEvent | undefined;
 
       beforeAll(async () => {
         h = await engine.make();
@@ -81,8 +84,12 @@ for (const engine of engines)
         const runtime = h.runtime(models);
         for (const topic of ["topic-1", "topic-2", "topic-3"]) {
           const run = await runtime.start(workflow, { topic });
+          runIds.push(run.id);
           await runtime.drive(run.id);
         }
+        remediation = (await h.store.readEvents(runIds[0]!))
+          .map((e) => e.event)
+          .find((e) => e.type === "remediation");
         await h.store.close();
 
         server = createServer((req, res) => {
@@ -130,6 +137,35 @@ for (const engine of engines)
           const r = await cli("monitor", "report", "--db", db, "--since", "yesterday");
           expect(r.exitCode).toBe(2);
           expect(r.stderr).toContain("--since 'yesterday' is not a duration; write it like 30m, 24h or 7d");
+        });
+      });
+
+      describe("gate verdicts as data", () => {
+        it("the remediation carries the failed verdict, and status shows each gate's latest", async () => {
+          expect(remediation).toMatchObject({
+            stepId: "qa",
+            round: 1,
+            verdict: {
+              round: 1,
+              passed: false,
+              score: 0.5,
+              threshold: 0.75,
+              scores: { accuracy: 0.5, completeness: 0.5 },
+              findings: 1,
+            },
+          });
+          const json = await cli("status", runIds[0]!, "--db", db, "--json");
+          expect(json.exitCode).toBe(0);
+          const qa = JSON.parse(json.stdout).steps.find((s: { id: string }) => s.id === "qa");
+          expect(qa.gate).toEqual({
+            passed: true,
+            round: 2,
+            score: 0.9,
+            threshold: 0.75,
+            scores: { accuracy: 0.9, completeness: 0.9 },
+          });
+          const text = await cli("status", runIds[0]!, "--db", db);
+          expect(text.stdout).toContain("qa (round 2) — gate passed, score 0.9 (threshold 0.75), round 2");
         });
       });
 

@@ -92,6 +92,22 @@ describe.each(engines)("gates, humans and conditions ($name)", ({ make, skip }) 
     const run = await runtime.start(loadTestWorkflow(gated(), files), { topic: "tea" });
     expect(await runtime.drive(run.id)).toBe("failed");
     expect(models.calls.filter((c) => c.schemaName === "doc")).toHaveLength(3);
+    // Every verdict is journaled as data: two remediations, then the gate's final error.
+    const events = (await h.store.readEvents(run.id)).map((e) => e.event);
+    const verdicts = events.flatMap((e) =>
+      (e.type === "remediation" || e.type === "step-error") && e.verdict ? [[e.type, e.verdict]] : [],
+    );
+    const scored = {
+      passed: false,
+      score: 0.1,
+      threshold: 0.75,
+      scores: { accuracy: 0.1, completeness: 0.1 },
+    };
+    expect(verdicts).toEqual([
+      ["remediation", { round: 1, ...scored, findings: 1 }],
+      ["remediation", { round: 2, ...scored, findings: 1 }],
+      ["step-error", { round: 3, ...scored, findings: 1 }],
+    ]);
   });
 
   it("a rejection sends the work back with the comment", async () => {

@@ -6,6 +6,7 @@ import { loadPinned, loadPinnedWorkflow, openChildWaits } from "../../runtime/in
 import type { RunStatus } from "../../spec/index.js";
 import { CliError, exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
+import { formatGateVerdict, latestGateVerdicts } from "../output/gate-verdicts.js";
 import { runSummary } from "../output/summary.js";
 import { openRuntime } from "../runtime-context.js";
 
@@ -53,25 +54,32 @@ export function registerRuns(program: Command, io: Io): void {
         const workflow = await loadPinnedWorkflow(open.runtime.deps, run.definitionHash);
         const graph = engineGraph(workflow, plan(workflow, { prices: {} }));
         const state = initialState(graph);
-        const events = (await open.store.readEvents(runId)).map((e) => e.event);
-        for (const event of events) apply(state, event, graph);
-        const childWaits = new Map([...openChildWaits(events)].map(([child, step]) => [step, child]));
-        const steps = [...state.steps.values()].map((s) => ({
-          id: s.id,
-          status: s.status,
-          attempt: s.attempt,
-          round: s.round,
-          ...(s.failure ? { error: s.failure.message } : {}),
-          ...(s.skipReason ? { skipped: s.skipReason } : {}),
-          ...(childWaits.has(s.id) ? { waitsOnChild: childWaits.get(s.id) } : {}),
-        }));
+        const entries = await open.store.readEvents(runId);
+        for (const entry of entries) apply(state, entry.event, graph);
+        const verdicts = latestGateVerdicts(workflow, entries);
+        const childWaits = new Map(
+          [...openChildWaits(entries.map((e) => e.event))].map(([child, step]) => [step, child]),
+        );
+        const steps = [...state.steps.values()].map((s) => {
+          const { stepId: _, ...gate } = verdicts.get(s.id) ?? { stepId: s.id };
+          return {
+            id: s.id,
+            status: s.status,
+            attempt: s.attempt,
+            round: s.round,
+            ...(s.failure ? { error: s.failure.message } : {}),
+            ...(s.skipReason ? { skipped: s.skipReason } : {}),
+            ...(verdicts.has(s.id) ? { gate } : {}),
+            ...(childWaits.has(s.id) ? { waitsOnChild: childWaits.get(s.id) } : {}),
+          };
+        });
         const summary = await runSummary(open.store, runId);
         if (options.json) io.out(JSON.stringify({ run, steps, summary }, null, 2));
         else {
           io.out(`${run.id} · ${run.workflowName} · ${run.status} · created ${when(run.createdAtMs)}`);
           for (const s of steps)
             io.out(
-              `  ${s.status.padEnd(9)} ${s.id}${s.round > 1 ? ` (round ${s.round})` : ""}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${s.error ? ` — ${s.error}` : ""}${s.skipped ? ` — ${s.skipped}` : ""}${s.waitsOnChild ? ` — waits with child run ${s.waitsOnChild}` : ""}`,
+              `  ${s.status.padEnd(9)} ${s.id}${s.round > 1 ? ` (round ${s.round})` : ""}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${verdicts.has(s.id) ? formatGateVerdict(verdicts.get(s.id)!) : ""}${s.error ? ` — ${s.error}` : ""}${s.skipped ? ` — ${s.skipped}` : ""}${s.waitsOnChild ? ` — waits with child run ${s.waitsOnChild}` : ""}`,
             );
           io.out("");
           io.out(summary.text);

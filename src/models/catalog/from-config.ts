@@ -35,6 +35,7 @@ export function additionsFromConfig(
       ...(provider.local === undefined ? {} : { local: provider.local }),
       ...(provider.limits === undefined ? {} : { limits: { ...provider.limits } }),
       ...(provider.keyRotation === undefined ? {} : { keyRotation: provider.keyRotation }),
+      ...(provider.streaming === undefined ? {} : { streaming: provider.streaming }),
     };
   }
   const models: Record<string, ModelAddition> = {};

@@ -30,6 +30,11 @@ export interface ProviderPreset extends ProviderInfo {
   limits?: ModelLimits;
   /** How the key pool picks a key (default round-robin). */
   keyRotation?: KeyRotation;
+  /**
+   * False for a server that cannot stream (some OpenAI-compatible proxies): its calls use the plain
+   * request/response path and their traces carry no time to first token. Default: streamed.
+   */
+  streaming?: boolean;
 }
 
 type Preset = Omit<ProviderPreset, "id">;

@@ -61,6 +61,7 @@ export async function runAttempt(
       text: result.text,
       usage: usageFromSdk(result.usage as SdkLanguageModelUsage),
       finishReason: result.finishReason,
+      ...(result.rawFinishReason ? { rawFinishReason: result.rawFinishReason } : {}),
       ...(result.toolCalls.length > 0 ? { toolCalls: toolCallsFromSdk(result.toolCalls) } : {}),
     };
   } catch (error) {

@@ -6,7 +6,7 @@
  */
 
 import type { LanguageModelV3 } from "@ai-sdk/provider";
-import { ModelCallError } from "../../errors/index.js";
+import { ModelCallError, type SecurityNotice } from "../../errors/index.js";
 import type { ModelCallOptions, ModelClient, ModelRequest, ModelResponse } from "../../spec/index.js";
 import type { KeyRotation, ProviderPreset, QuorumCatalog } from "../catalog/index.js";
 import { configuredLocalPaths, localModelIds } from "../local/index.js";
@@ -59,7 +59,11 @@ export interface ModelClientOptions {
   limitMarginMs?: number;
   /** The whole call, all attempts and waits included, is aborted after this (default: no limit). */
   callTimeoutMs?: number;
-  /** Stream answers (`streamText`): adds time to first token to the trace (default false). */
+  /**
+   * Stream answers (`streamText`, default true): every attempt's trace gets its time to first token.
+   * `false` uses the plain request/response path for every provider; one provider opts out with
+   * `streaming: false` in its catalog entry (`providers.<id>.streaming` in quorum.config.yaml).
+   */
   streaming?: boolean;
   /**
    * Builds the AI SDK model for a provider, key and model id (default: the provider's own SDK from
@@ -129,7 +133,7 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
     maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
     attemptTimeoutMs: options.attemptTimeoutMs ?? 300_000,
     limitMarginMs: options.limitMarginMs ?? 100,
-    streaming: options.streaming ?? false,
+    streaming: options.streaming ?? true,
     ...(options.terminal ? { terminal: options.terminal } : {}),
   });
   const redact = (text: string) => redactSecrets(text, secrets);
@@ -165,7 +169,13 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
     signal?.throwIfAborted();
     await untilAborted(probeFor(request), signal);
     const { candidates, skipped } = planCandidates(request, catalog, view);
-    const state = new CallState(catalog, redact);
+    // Counts the messages that quoted a key, so the journal learns a key was blocked from it.
+    let redactions = 0;
+    const state = new CallState(catalog, (text) => {
+      const clean = redact(text);
+      if (clean !== text) redactions++;
+      return clean;
+    });
     for (const failure of skipped) state.fail(failure);
     if (candidates.length === 0) throw noCandidateError(request, state.failures, catalog, env, view);
     try {
@@ -201,9 +211,12 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
           model: state.attempts.at(-1)?.model ?? candidates[0]!.ref,
           message: `the call took longer than callTimeoutMs (${options.callTimeoutMs} ms)`,
         });
-      const summary = error instanceof CandidatesExhausted ? error.message : redact(String(error));
+      const summary = error instanceof CandidatesExhausted ? error.message : state.redact(String(error));
+      const lastClass = state.attempts.findLast((attempt) => attempt.errorClass !== undefined)?.errorClass;
       throw new ModelCallError(summary, {
         attempts: state.failures,
+        ...(lastClass === undefined ? {} : { errorClass: lastClass }),
+        ...(redactions > 0 ? { security: [secretRedacted(redactions)] } : {}),
         isRetryable: state.transientExhaustion || callTimeout?.aborted === true,
         ...(state.shortestRetryAfterMs === undefined ? {} : { retryAfterMs: state.shortestRetryAfterMs }),
         ...(state.costUsd() === undefined ? {} : { costUsd: state.costUsd() }),
@@ -219,6 +232,14 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
       return Object.keys(catalog.providers).filter((id) => view.unavailableReason(id) === undefined);
     },
     health: () => health.view(),
+  };
+}
+
+/** What the journal says when a provider's message quoted a key (the key itself never appears). */
+function secretRedacted(count: number): SecurityNotice {
+  return {
+    kind: "secret-redacted",
+    detail: `${count} provider message${count === 1 ? "" : "s"} quoted an API key; replaced by [redacted] before it reached the error`,
   };
 }
 

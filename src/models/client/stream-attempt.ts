@@ -1,8 +1,10 @@
 /**
- * One attempt as a stream (`streamText`), for callers that want time-to-first-token in the trace and
- * for providers whose failures arrive inside a 200 stream: an error part before (or after) the first
- * token is thrown like an HTTP error, so the middlewares retry or fall back exactly as for a 5xx.
- * The text is the concatenated deltas; usage and finish reason come from the stream's end.
+ * One attempt as a stream (`streamText`), the default for every provider whose wire streams: it
+ * measures time to first token for the trace, and surfaces failures that arrive inside a 200 stream:
+ * an error part before (or after) the first token is thrown like an HTTP error, so the middlewares
+ * retry or fall back exactly as for a 5xx. Tools and continued conversations (agent steps) stream
+ * too: tool calls are collected from the stream, never executed here. The text is the concatenated
+ * deltas; usage and finish reason come from the stream's end.
  */
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { jsonSchema, Output, streamText } from "ai";
@@ -10,7 +12,9 @@ import type { ModelRequest } from "../../spec/index.js";
 import { type SdkLanguageModelUsage, usageFromSdk } from "../cost.js";
 import type { AttemptResult } from "../middleware/contract.js";
 import { type AttemptSettings, systemWithSchema } from "./attempt.js";
-import { sdkSystem } from "./conversation.js";
+import { sdkMessages, sdkSystem, sdkTools, toolCallsFromSdk } from "./conversation.js";
+
+type StreamedToolCall = { toolCallId: string; toolName: string; input: unknown };
 
 export async function runStreamingAttempt(
   model: LanguageModelV3,
@@ -27,11 +31,14 @@ export async function runStreamingAttempt(
         ...(request.schemaName ? { name: request.schemaName } : {}),
       })
     : undefined;
+  const tools = sdkTools(request);
+  const messages = sdkMessages(request);
   const startMs = settings.now();
   const result = streamText({
     model,
     ...(system === undefined ? {} : { system }),
-    prompt: request.prompt,
+    ...(messages ? { messages } : { prompt: request.prompt }),
+    ...(tools ? { tools } : {}),
     ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
     ...(output ? { output } : {}),
@@ -43,12 +50,25 @@ export async function runStreamingAttempt(
   let text = "";
   let ttftMs: number | undefined;
   let finishReason: string | undefined;
+  let rawFinishReason: string | undefined;
   let usage: SdkLanguageModelUsage | undefined;
+  const toolCalls: StreamedToolCall[] = [];
+  const firstToken = () => {
+    if (ttftMs === undefined) ttftMs = settings.now() - startMs;
+  };
   for await (const part of result.fullStream) {
     switch (part.type) {
       case "text-delta":
-        if (ttftMs === undefined) ttftMs = settings.now() - startMs;
+        firstToken();
         text += part.text;
+        break;
+      case "reasoning-delta":
+      case "tool-input-start":
+        firstToken();
+        break;
+      case "tool-call":
+        firstToken();
+        toolCalls.push(part);
         break;
       case "error":
         throw part.error;
@@ -57,6 +77,7 @@ export async function runStreamingAttempt(
         throw new Error("the stream was aborted");
       case "finish":
         finishReason = part.finishReason;
+        rawFinishReason = part.rawFinishReason;
         usage = part.totalUsage as SdkLanguageModelUsage;
         break;
       default:
@@ -67,6 +88,8 @@ export async function runStreamingAttempt(
     text,
     usage: usage ? usageFromSdk(usage) : { inputTokens: 0, outputTokens: 0 },
     ...(finishReason ? { finishReason } : {}),
+    ...(rawFinishReason ? { rawFinishReason } : {}),
     ...(ttftMs === undefined ? {} : { ttftMs }),
+    ...(toolCalls.length > 0 ? { toolCalls: toolCallsFromSdk(toolCalls) } : {}),
   };
 }

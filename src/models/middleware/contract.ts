@@ -48,6 +48,8 @@ export interface AttemptResult {
   readonly text: string;
   readonly usage: TokenUsage;
   readonly finishReason?: string;
+  /** The provider's own finish reason (`end_turn`, `content_filter`, `refusal`...), for refusal detection. */
+  readonly rawFinishReason?: string;
   /** Milliseconds from sending to the first token, when the attempt streamed. */
   readonly ttftMs?: number;
   /** Tools the model wants called (only when the request offered `tools`). */

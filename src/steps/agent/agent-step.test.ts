@@ -29,7 +29,9 @@ function context(
 ) {
   const started: string[] = [];
   const requests: ModelRequest[] = [];
+  const security: Array<[string, string]> = [];
   const ctx = {
+    reportSecurityEvent: (kind: string, detail: string) => security.push([kind, detail]),
     step: { ...step, ...overrides },
     workflow: { documents: { doc: { schema } }, roles: {} } as unknown as Workflow,
     feedback: [],
@@ -54,7 +56,7 @@ function context(
       };
     },
   } as unknown as StepContext;
-  return { ctx, started, requests };
+  return { ctx, started, requests, security };
 }
 
 describe("agent loop", () => {
@@ -92,8 +94,8 @@ describe("agent loop", () => {
     expect(output.endsWith("[... 10000 more characters cut by quorum]")).toBe(true);
   });
 
-  it("tells the model about a tool it made up, without calling anything", async () => {
-    const { ctx, started, requests } = context((_r, turn) =>
+  it("tells the model about a tool it made up, without calling anything, and reports the denial", async () => {
+    const { ctx, started, requests, security } = context((_r, turn) =>
       turn === 1 ? { toolCalls: [{ id: "x", name: "mul", args: {} }] } : { text: '{"sum": 1}' },
     );
     expect((await agentStep.execute(ctx)).type).toBe("done");
@@ -102,6 +104,9 @@ describe("agent loop", () => {
       role: "tool",
       results: [{ isError: true, output: "there is no tool named 'mul'; use one of: add" }],
     });
+    expect(security).toEqual([
+      ["tool-denied", "the model asked for tool 'mul', which step 'a' was not given; the call was refused"],
+    ]);
   });
 
   it("stops when the step's budget is spent", async () => {

@@ -27,11 +27,17 @@ export async function runToolCalls(
   const settled = await Promise.allSettled(
     calls.map((call) => {
       const entry = catalog.find((c) => c.modelName === call.name);
-      if (!entry)
+      if (!entry) {
+        // The model asked for a tool this step was not given: refused, and journaled as such.
+        context.reportSecurityEvent(
+          "tool-denied",
+          `the model asked for tool '${call.name.slice(0, 80)}', which step '${context.step.id}' was not given; the call was refused`,
+        );
         return Promise.resolve({
           output: `there is no tool named '${call.name}'; use one of: ${catalog.map((c) => c.modelName).join(", ")}`,
           isError: true,
         });
+      }
       // No await before callTool: the call must start (and take its number) synchronously.
       return context.callTool(entry.server, entry.tool, call.args as Record<string, JsonValue>).then(
         (result) => ({

@@ -3,7 +3,7 @@
  * the gate sends its `remediate` targets to a new round with its findings (up to `maxRounds`),
  * then fails or asks for an approval (`onExhausted`). Every round's verdict is in the step output.
  */
-import type { JsonValue } from "../../spec/index.js";
+import type { GateVerdict, JsonValue } from "../../spec/index.js";
 import type { StepContext, StepExecutor, StepOutcome } from "../types.js";
 import { type CheckedDocument, runCheck } from "./checks.js";
 import { judge, type Verdict } from "./judge.js";
@@ -66,8 +66,23 @@ export const gateStep: StepExecutor = {
         : "";
     const summary = `Gate '${step.id}' failed in round ${context.round}${scored ? `; ${scored}` : ""}; findings:`;
     const feedback = [summary, ...findings.map((f) => `- ${f}`)];
+    // The verdict as data on the journaled event, so nobody parses the feedback text for the score.
+    const verdict: GateVerdict = {
+      round: context.round,
+      passed: false,
+      ...(report.score !== undefined ? { score: report.score } : {}),
+      ...(report.threshold !== undefined ? { threshold: report.threshold } : {}),
+      scores: report.scores,
+      findings: findings.length,
+    };
     if (step.remediate.length > 0 && context.round <= step.maxRounds)
-      return { type: "remediate", targets: step.remediate, feedback: [feedback.join("\n")], output };
+      return {
+        type: "remediate",
+        targets: step.remediate,
+        feedback: [feedback.join("\n")],
+        output,
+        verdict,
+      };
     if (step.onExhausted === "approval") {
       const reply = await context.humanInput(
         "approval",
@@ -81,7 +96,12 @@ export const gateStep: StepExecutor = {
           output,
         };
     }
-    return { type: "failed", error: { name: "GateFailed", message: feedback.join(" ") }, retryable: false };
+    return {
+      type: "failed",
+      error: { name: "GateFailed", message: feedback.join(" ") },
+      retryable: false,
+      verdict,
+    };
   },
 };
 

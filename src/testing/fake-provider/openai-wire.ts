@@ -35,6 +35,7 @@ const toolCallId = (context: ResponseContext, index: number) => `call_fake_${con
 
 function finishReason(content: Content): string {
   if (content.kind === "tool-calls") return "tool_calls";
+  if (content.refusalField) return "stop";
   return content.finishReason === "refusal" ? "content_filter" : content.finishReason;
 }
 
@@ -71,7 +72,9 @@ export const openaiWire: WireAdapter = {
   completionBody(context, content, usage) {
     const message =
       content.kind === "text"
-        ? { role: "assistant", content: content.text, refusal: null }
+        ? content.refusalField
+          ? { role: "assistant", content: null, refusal: content.text }
+          : { role: "assistant", content: content.text, refusal: null }
         : {
             role: "assistant",
             content: null,
@@ -98,7 +101,18 @@ export const openaiWire: WireAdapter = {
     if (content.kind === "text")
       for (const piece of chunkText(content.text, options.chunkChars))
         events.push(
-          chunk(context, [{ index: 0, delta: { content: piece }, finish_reason: null }], null, true),
+          chunk(
+            context,
+            [
+              {
+                index: 0,
+                delta: content.refusalField ? { refusal: piece } : { content: piece },
+                finish_reason: null,
+              },
+            ],
+            null,
+            true,
+          ),
         );
     else
       content.calls.forEach((call, i) => {

@@ -45,6 +45,11 @@ export const reply = {
     finishReason: "refusal",
     ...extra,
   }),
+  /** OpenAI's `message.refusal` field (`delta.refusal` when streamed); Anthropic `stop_reason: refusal`. */
+  refusalMessage: (
+    text = "I'm sorry, I can't assist with that request.",
+    extra: Partial<Extra<"refusal-message">> = {},
+  ): FakeReply => ({ type: "refusal-message", text, ...extra }),
   hang: (): FakeReply => ({ type: "hang" }),
   streamError: (extra: Partial<Extra<"stream-error">> = {}): FakeReply => ({
     type: "stream-error",

@@ -61,6 +61,8 @@ function contentOf(reply: FakeReply, exchange: Exchange): Content {
   switch (reply.type) {
     case "text":
       return { kind: "text", text: reply.text, finishReason: reply.finishReason ?? "stop" };
+    case "refusal-message":
+      return { kind: "text", text: reply.text, finishReason: "refusal", refusalField: true };
     case "json":
       return json(reply.value);
     case "tool-calls":

@@ -26,6 +26,11 @@ interface ContentBase extends Timing {
 export type FakeReply =
   /** Plain text; `finishReason` "length" mimics hitting max tokens, "refusal" a safety refusal. */
   | (ContentBase & { type: "text"; text: string; finishReason?: "stop" | "length" | "refusal" })
+  /**
+   * A refusal as a newer OpenAI model sends it: `message.refusal` (streamed as `delta.refusal`) with
+   * `finish_reason: "stop"`. On the Anthropic wire it is `stop_reason: "refusal"`, its only form.
+   */
+  | (ContentBase & { type: "refusal-message"; text: string })
   /** A JSON document: text on OpenAI; the `json` tool call when the Anthropic client asked for one. */
   | (ContentBase & { type: "json"; value: unknown })
   /** Function/tool calls with their arguments. */

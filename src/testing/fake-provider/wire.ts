@@ -16,7 +16,13 @@ export interface SseEvent {
 
 /** A reply reduced to what every wire can express. */
 export type Content =
-  | { kind: "text"; text: string; finishReason: "stop" | "length" | "refusal" }
+  | {
+      kind: "text";
+      text: string;
+      finishReason: "stop" | "length" | "refusal";
+      /** The refusal travels in OpenAI's `refusal` field rather than as a finish reason. */
+      refusalField?: true;
+    }
   | { kind: "tool-calls"; calls: Array<{ name: string; input: unknown }> };
 
 /** Identity of one response: stable per request so recordings stay comparable. */
