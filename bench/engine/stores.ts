@@ -27,14 +27,18 @@ export interface StoreFactory {
 }
 
 /** `memory: true` opens `sqlite::memory:` stores: the same SQL without file I/O (a diagnostic). */
-export function sqliteFactory(options: { memory?: boolean } = {}): StoreFactory {
+export function sqliteFactory(
+  options: { memory?: boolean; backgroundCheckpoint?: boolean } = {},
+): StoreFactory {
+  const checkpoints = options.backgroundCheckpoint ?? process.env.QUORUM_BENCH_INLINE_CHECKPOINT !== "1";
   const dir = mkdtempSync(join(tmpdir(), "quorum-engine-bench-"));
   const stores: Store[] = [];
   return {
     engine: options.memory ? "sqlite-memory" : "sqlite",
     async open(label) {
       const file = options.memory ? ":memory:" : join(dir, `${label}-${stores.length}.db`);
-      const store = await openStore(`sqlite:${file}`);
+      // As `quorum run` opens it: WAL checkpoints on a worker thread (src/store/sqlite/checkpointer.ts).
+      const store = await openStore(`sqlite:${file}`, { backgroundCheckpoint: checkpoints });
       stores.push(store);
       return store;
     },

@@ -38,7 +38,8 @@ export interface OpenRuntime {
 export const storeUrl = (db?: string): string => db ?? process.env.QUORUM_DB ?? DEFAULT_STORE_URL;
 
 export async function openRuntime(options: RuntimeOptions): Promise<OpenRuntime> {
-  const store = await openStore(storeUrl(options.db));
+  // Runs commit on every step: WAL checkpoints go to a worker thread instead of into a step's commit.
+  const store = await openStore(storeUrl(options.db), { backgroundCheckpoint: true });
   // The provider SDKs load only when a real model may be called: validate/plan/status stay fast.
   const project = options.project;
   // Real calls go through the cost middleware (cache, context fit, budgets + ledger); dry runs never do.

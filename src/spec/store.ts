@@ -145,6 +145,12 @@ export interface StoreOptions {
   readonly maxConnections?: number;
   /** PostgreSQL: connect timeout; default 5000. */
   readonly connectTimeoutMs?: number;
+  /**
+   * SQLite (file): checkpoint the WAL from a worker thread instead of inside whichever commit crosses
+   * 1,000 pages, so no step's commit pays for a checkpoint. Default false; the CLI turns it on for the
+   * processes that run workflows (one extra thread per store).
+   */
+  readonly backgroundCheckpoint?: boolean;
 }
 
 export interface Store extends SpendStore {

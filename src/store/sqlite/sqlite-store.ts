@@ -37,6 +37,7 @@ import { DEFAULT_MAX_EVENT_BYTES } from "../event-codec.js";
 import type { Migration } from "../migrations/index.js";
 import { DEFAULT_MAX_WAIT_MS } from "../work-signal.js";
 import { SqliteAlerts } from "./alerts.js";
+import { SqliteCheckpointer } from "./checkpointer.js";
 import { SqliteClaims } from "./claims.js";
 import {
   DEFAULT_BUSY_TIMEOUT_MS,
@@ -67,7 +68,20 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const db = openSqlite(target, busyTimeoutMs);
   try {
     const schemaVersion = migrateSqlite(db, target.path, now, options.migrations);
-    return new SqliteStore(db, target.path, target.isMemory, schemaVersion, now, busyTimeoutMs, options);
+    const checkpointer =
+      options.backgroundCheckpoint && !target.isMemory
+        ? SqliteCheckpointer.start(db, target.path, { busyTimeoutMs })
+        : undefined;
+    return new SqliteStore(
+      db,
+      target.path,
+      target.isMemory,
+      schemaVersion,
+      now,
+      busyTimeoutMs,
+      options,
+      checkpointer,
+    );
   } catch (error) {
     db.close();
     throw mapSqliteError(error, target.path, busyTimeoutMs);
@@ -96,6 +110,7 @@ class SqliteStore implements Store {
     private readonly now: () => number,
     private readonly busyTimeoutMs: number,
     options: StoreOptions,
+    private readonly checkpointer?: SqliteCheckpointer,
   ) {
     this.notifier = sqliteNotifier(target, isMemory);
     const notify = (): void => this.notifier.notify();
@@ -241,6 +256,7 @@ class SqliteStore implements Store {
     this.group.flush();
     this.closed = true;
     this.notifier.close();
+    await this.checkpointer?.close();
     this.db.close();
   }
 }
