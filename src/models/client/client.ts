@@ -43,6 +43,11 @@ export interface ModelClientOptions {
   random?: () => number;
   /** Attempts per model on retryable failures before falling back (default 3). */
   maxAttemptsPerModel?: number;
+  /**
+   * Walks over the candidates when every one failed for a passing reason (open breakers, cooling keys,
+   * 5xx): default 2, i.e. one more after the shortest cooldown (capped by `maxRetryAfterMs`).
+   */
+  rounds?: number;
   /** A Retry-After longer than this gives the model up instead of waiting (default 60 000). */
   maxRetryAfterMs?: number;
   /** One attempt that has not answered by then is aborted and counts as retryable (default 300 000). */
@@ -130,6 +135,7 @@ export function createModelClient(options: ModelClientOptions): QuorumModelClien
     sleep: options.sleep ?? sleepMs,
     random: options.random ?? Math.random,
     maxAttemptsPerModel: Math.max(1, options.maxAttemptsPerModel ?? 3),
+    rounds: Math.max(1, options.rounds ?? 2),
     maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
     attemptTimeoutMs: options.attemptTimeoutMs ?? 300_000,
     limitMarginMs: options.limitMarginMs ?? 100,

@@ -24,6 +24,7 @@ import {
   RateLimits,
   repairJsonMiddleware,
   retryMiddleware,
+  roundsMiddleware,
   timeoutMiddleware,
   traceMiddleware,
 } from "../middleware/index.js";
@@ -38,6 +39,8 @@ export interface PipelineOptions {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   random: () => number;
   maxAttemptsPerModel: number;
+  /** Walks over the candidates when all of them failed transiently (default 2: one more after a cooldown). */
+  rounds?: number;
   maxRetryAfterMs: number;
   attemptTimeoutMs: number;
   limitMarginMs: number;
@@ -57,6 +60,7 @@ export function buildPipeline(options: PipelineOptions): AttemptHandler {
   );
   return composeMiddleware(
     [
+      roundsMiddleware({ rounds: options.rounds ?? 2, sleep, maxWaitMs: options.maxRetryAfterMs }),
       fallbackMiddleware,
       repairJsonMiddleware,
       retryMiddleware({ maxAttempts: options.maxAttemptsPerModel, now, random: options.random }),

@@ -113,12 +113,32 @@ describe("retry", () => {
 
   it("gives up after maxAttemptsPerModel and reports every attempt as retryable", async () => {
     fake.script({ ...reply.serverError(503), times: 3 });
-    const { models, delaysMs } = fakeTime();
+    const { models, delaysMs } = fakeTime({ rounds: 1 });
     const error = (await models.generate(gpt).catch((e: unknown) => e)) as ModelCallError;
     expect(error.isRetryable).toBe(true);
     expect(error.attempts.map((attempt) => attempt.status)).toEqual([503, 503, 503]);
     expect(delaysMs).toEqual([250, 500]);
     expect(error.message).toMatch(/fakeai\/gpt-4o-mini \(HTTP 503\)/);
+  });
+});
+
+describe("rounds", () => {
+  it("walks the candidates once more after a backoff when every attempt failed transiently", async () => {
+    fake.script({ ...reply.serverError(503), times: 3 });
+    const { models, delaysMs } = fakeTime();
+    const response = await models.generate(gpt);
+    expect(response.model).toBe("fakeai/gpt-4o-mini");
+    expect(fake.requests.map((request) => request.status)).toEqual([503, 503, 503, 200]);
+    // Two retry backoffs in the first round, then the wait before the second round.
+    expect(delaysMs).toEqual([250, 500, 1_000]);
+  });
+
+  it("after its last round the error says the call may work later", async () => {
+    fake.script({ ...reply.serverError(503), times: 6 });
+    const { models } = fakeTime();
+    const error = (await models.generate(gpt).catch((e: unknown) => e)) as ModelCallError;
+    expect(error.isRetryable).toBe(true);
+    expect(error.attempts).toHaveLength(6);
   });
 });
 

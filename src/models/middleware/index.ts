@@ -1,6 +1,6 @@
 /**
  * Resilience as middleware around one attempt contract (see `contract.ts` and docs/models.md for the
- * order): fallback → repair-json → retry → breaker → concurrency → key pool → limits → trace →
+ * order): rounds → fallback → repair-json → retry → breaker → concurrency → key pool → limits → trace →
  * timeout → the SDK call.
  */
 export {
@@ -44,6 +44,7 @@ export { type KeyAvailability, type KeyEntry, KeyPool, type KeyRotation, type Ke
 export { keyAvailability, type LimitsOptions, limitsMiddleware, RateLimits } from "./limits.js";
 export { repairJsonMiddleware, repairJsonText } from "./repair-json.js";
 export { type RetryOptions, retryMiddleware } from "./retry.js";
+export { type RoundsOptions, roundsMiddleware } from "./rounds.js";
 export { timeoutMiddleware } from "./timeout.js";
 export { traceMiddleware } from "./trace.js";
 export { type Booking, WindowLog } from "./window-log.js";
