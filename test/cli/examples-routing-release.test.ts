@@ -175,9 +175,10 @@ describe("examples/smart-routing", () => {
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     const runId = /run (run_\w+)/.exec(run.stdout)![1]!;
 
-    // The hosted step reached Gemini's generateContent with the key in x-goog-api-key.
+    // The hosted step reached Gemini's streaming endpoint (calls stream by default, for time to first
+    // token) with the key in x-goog-api-key.
     expect(hosted.requests.map((r) => [r.wire, r.path, r.apiKeyHint])).toEqual([
-      ["gemini", "/v1beta/models/gemini-2.5-flash:generateContent", "…0001"],
+      ["gemini", "/v1beta/models/gemini-2.5-flash:streamGenerateContent", "…0001"],
     ]);
     const docs = await documents(runId);
     expect(docs.get("hosted-answer")?.model).toBe("google/gemini-2.5-flash");

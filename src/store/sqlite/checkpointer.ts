@@ -83,6 +83,8 @@ export class SqliteCheckpointer {
   /** Runs a last checkpoint, closes the worker's connection and waits for the thread to end. */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
+      // Held while closing: an unref'd thread would let the process end with this close still pending.
+      this.worker.ref();
       const timeout = setTimeout(() => {
         void this.worker.terminate().then(() => resolve());
       }, 2_000);
