@@ -2,7 +2,7 @@
  * The client's middleware chain, built once per client so the state it shares across calls (key
  * pools, rate-limit windows, semaphores, breakers) lives as long as the client. Outermost first:
  *
- *   fallback → repair-json → retry → breaker → concurrency → key pool → limits → trace → timeout → SDK
+ *   rounds → fallback → repair-json → retry → breaker → concurrency → key pool → limits → trace → timeout → SDK
  *
  * Fallback walks candidates; retry repeats one model; breaker guards each attempt per provider and
  * model; concurrency caps attempts in flight; key pool picks a key and does the one wait; limits book
