@@ -29,17 +29,26 @@ export async function driveRun(
   runId: string,
   signal?: AbortSignal,
 ): Promise<DriveOutcome> {
-  const outcome = await driveJournal(deps, runId, signal);
-  // A child run that ended wakes the parent step waiting on it (a no-op for runs without a parent).
-  if (outcome !== "waiting" && outcome !== "interrupted") await wakeParent(deps, runId);
+  const seen = { child: false };
+  const outcome = await driveJournal(deps, runId, seen, signal);
+  // A child run that ended wakes the parent step waiting on it. Only children look: other runs would
+  // pay a store read at every end for nothing.
+  if (seen.child && outcome !== "waiting" && outcome !== "interrupted") await wakeParent(deps, runId);
   return outcome;
 }
 
-async function driveJournal(deps: RuntimeDeps, runId: string, signal?: AbortSignal): Promise<DriveOutcome> {
+async function driveJournal(
+  deps: RuntimeDeps,
+  runId: string,
+  /** Set once the pinned definition says this run is a child run. */
+  seen: { child: boolean },
+  signal?: AbortSignal,
+): Promise<DriveOutcome> {
   const { store } = deps;
   const run = await store.getRun(runId);
   if (!run) throw new RunNotFoundError(runId);
   const pinned = await loadPinned(deps, run.definitionHash);
+  seen.child = pinned.parent !== undefined;
   const workflow = pinned.workflow;
   // A dry run stays a dry run whoever resumes it: it never switches to real models, nor back.
   const models = pinned.dryRun ? deps.dryRunModels : deps.models;

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeProvider, startFakeProvider } from "../../src/testing/fake-provider/index.js";
+import { childWaitPrompts, childYaml, parentYaml } from "../support/child-wait-project.js";
 import { cli } from "./run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "quorum-cli-child-waits-"));
@@ -20,48 +21,9 @@ const config = join(dir, "quorum.config.yaml");
 let fake: FakeProvider;
 
 const files: Record<string, string> = {
-  "parent.yaml": `quorum: 1
-name: parent
-inputs:
-  idea: { type: string }
-documents:
-  summary: { schema: schemas/doc.json }
-  pitch: { schema: schemas/doc.json }
-defaults:
-  models: [openai/gpt-4o-mini]
-steps:
-  - id: research
-    kind: workflow
-    workflow: child.yaml
-    with:
-      topic: "{{ inputs.idea }}"
-    outputs: [summary]
-  - id: pitch
-    kind: model
-    prompt: prompts/pitch.md
-    inputs: [summary]
-    outputs: [pitch]
-`,
-  "child.yaml": `quorum: 1
-name: child
-inputs:
-  topic: { type: string, required: true }
-documents:
-  summary: { schema: schemas/doc.json }
-defaults:
-  models: [openai/gpt-4o-mini]
-steps:
-  - id: write
-    kind: model
-    prompt: prompts/write.md
-    outputs: [summary]
-    ask: true
-  - id: sign-off
-    kind: approval
-    needs: [write]
-`,
-  "prompts/write.md": "Write about {{ inputs.topic }}. {{ answers }}",
-  "prompts/pitch.md": "Pitch {{ documents.summary.body }}",
+  "parent.yaml": parentYaml,
+  "child.yaml": childYaml,
+  ...childWaitPrompts,
   "schemas/doc.json": JSON.stringify({
     type: "object",
     required: ["body"],

@@ -16,48 +16,8 @@ import type { RunEvent, Workflow } from "../../src/spec/index.js";
 import { builtinExecutors, type StepExecutor } from "../../src/steps/index.js";
 import { openStore } from "../../src/store/index.js";
 import { scriptedModels } from "../../src/testing/index.js";
+import { childWaitPrompts, childYaml, parentYaml } from "../support/child-wait-project.js";
 import { type Harness, jsonSchema, storeEngines } from "./harness.js";
-
-const parentYaml = `quorum: 1
-name: parent
-inputs:
-  idea: { type: string }
-documents:
-  summary: { schema: schemas/doc.json }
-  pitch: { schema: schemas/doc.json }
-defaults:
-  models: [openai/gpt-4o-mini]
-steps:
-  - id: research
-    kind: workflow
-    workflow: child.yaml
-    with:
-      topic: "{{ inputs.idea }}"
-    outputs: [summary]
-  - id: pitch
-    kind: model
-    prompt: prompts/pitch.md
-    inputs: [summary]
-    outputs: [pitch]
-`;
-const childYaml = `quorum: 1
-name: child
-inputs:
-  topic: { type: string, required: true }
-documents:
-  summary: { schema: schemas/doc.json }
-defaults:
-  models: [openai/gpt-4o-mini]
-steps:
-  - id: write
-    kind: model
-    prompt: prompts/write.md
-    outputs: [summary]
-    ask: true
-  - id: sign-off
-    kind: approval
-    needs: [write]
-`;
 
 function project(dir: string): Workflow {
   mkdirSync(join(dir, "prompts"));
@@ -65,8 +25,7 @@ function project(dir: string): Workflow {
   for (const [file, text] of Object.entries({
     "parent.yaml": parentYaml,
     "child.yaml": childYaml,
-    "prompts/write.md": "Write about {{ inputs.topic }}. {{ answers }}",
-    "prompts/pitch.md": "Pitch {{ documents.summary.body }}",
+    ...childWaitPrompts,
     "schemas/doc.json": jsonSchema(["body"]),
   }))
     writeFileSync(join(dir, file), text);

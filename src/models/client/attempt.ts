@@ -27,11 +27,12 @@ export function systemWithSchema(request: ModelRequest): string {
   return request.system ? `${request.system}\n\n${instruction}` : instruction;
 }
 
-export async function runAttempt(
-  model: LanguageModelV3,
-  request: ModelRequest,
-  settings: AttemptSettings,
-): Promise<AttemptResult> {
+/**
+ * The arguments both attempt forms (`generateText` and `streamText`) pass to the SDK: system prompt
+ * (with the schema for JSON-mode providers, marked for the prompt cache where asked), prompt or
+ * conversation, tools, output schema and limits. The SDK never retries (`maxRetries: 0`).
+ */
+export function sdkCallArguments(model: LanguageModelV3, request: ModelRequest, settings: AttemptSettings) {
   const system = sdkSystem(
     request.schema && !settings.nativeSchema ? systemWithSchema(request) : request.system,
     settings.cacheSystemPrompt === true,
@@ -44,17 +45,27 @@ export async function runAttempt(
     : undefined;
   const tools = sdkTools(request);
   const messages = sdkMessages(request);
+  return {
+    model,
+    ...(system === undefined ? {} : { system }),
+    ...(messages ? { messages } : { prompt: request.prompt }),
+    ...(tools ? { tools } : {}),
+    ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
+    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+    ...(output ? { output } : {}),
+    maxRetries: 0,
+    abortSignal: settings.abortSignal,
+  };
+}
+
+export async function runAttempt(
+  model: LanguageModelV3,
+  request: ModelRequest,
+  settings: AttemptSettings,
+): Promise<AttemptResult> {
   try {
     const result = await generateText({
-      model,
-      ...(system === undefined ? {} : { system }),
-      ...(messages ? { messages } : { prompt: request.prompt }),
-      ...(tools ? { tools } : {}),
-      ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
-      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-      ...(output ? { output } : {}),
-      maxRetries: 0,
-      abortSignal: settings.abortSignal,
+      ...sdkCallArguments(model, request, settings),
       experimental_include: { requestBody: false, responseBody: false },
     });
     return {

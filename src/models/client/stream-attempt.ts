@@ -7,12 +7,12 @@
  * deltas; usage and finish reason come from the stream's end.
  */
 import type { LanguageModelV3 } from "@ai-sdk/provider";
-import { jsonSchema, Output, streamText } from "ai";
+import { streamText } from "ai";
 import type { ModelRequest } from "../../spec/index.js";
 import { type SdkLanguageModelUsage, usageFromSdk } from "../cost.js";
 import type { AttemptResult } from "../middleware/contract.js";
-import { type AttemptSettings, systemWithSchema } from "./attempt.js";
-import { sdkMessages, sdkSystem, sdkTools, toolCallsFromSdk } from "./conversation.js";
+import { type AttemptSettings, sdkCallArguments } from "./attempt.js";
+import { toolCallsFromSdk } from "./conversation.js";
 
 type StreamedToolCall = { toolCallId: string; toolName: string; input: unknown };
 
@@ -21,29 +21,9 @@ export async function runStreamingAttempt(
   request: ModelRequest,
   settings: AttemptSettings & { now: () => number },
 ): Promise<AttemptResult> {
-  const system = sdkSystem(
-    request.schema && !settings.nativeSchema ? systemWithSchema(request) : request.system,
-    settings.cacheSystemPrompt === true,
-  );
-  const output = request.schema
-    ? Output.object({
-        schema: jsonSchema(request.schema),
-        ...(request.schemaName ? { name: request.schemaName } : {}),
-      })
-    : undefined;
-  const tools = sdkTools(request);
-  const messages = sdkMessages(request);
   const startMs = settings.now();
   const result = streamText({
-    model,
-    ...(system === undefined ? {} : { system }),
-    ...(messages ? { messages } : { prompt: request.prompt }),
-    ...(tools ? { tools } : {}),
-    ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
-    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-    ...(output ? { output } : {}),
-    maxRetries: 0,
-    abortSignal: settings.abortSignal,
+    ...sdkCallArguments(model, request, settings),
     // Errors are read from the stream below; the default handler would only print them.
     onError: () => {},
   });
