@@ -8,9 +8,10 @@
  * attempt. When the parent is cancelled, so is the child.
  */
 import { StoreConflictError } from "../errors/index.js";
-import type { JsonValue, RunRecord, Step } from "../spec/index.js";
+import type { DocumentVersionRecord, JsonValue, RunRecord, Step } from "../spec/index.js";
 import type { ChildRunResult } from "../steps/types.js";
 import { childDue } from "./child-waits.js";
+import { documentText } from "./document-text.js";
 import { RunBusyError } from "./errors.js";
 import { resolveInputs } from "./inputs.js";
 import { sleepUnlessAborted as sleep } from "./sleep.js";
@@ -115,13 +116,13 @@ async function finished(scope: RunScope, child: RunRecord): Promise<ChildRunResu
 }
 
 async function latestDocuments(scope: RunScope, runId: string): Promise<Record<string, string>> {
-  const latest = new Map<string, { version: number; blobHash: string }>();
+  const latest = new Map<string, DocumentVersionRecord>();
   for (const v of await scope.deps.store.listDocumentVersions(runId))
     if ((latest.get(v.documentId)?.version ?? 0) < v.version) latest.set(v.documentId, v);
   const documents: Record<string, string> = {};
   for (const [documentId, v] of latest) {
-    const bytes = await scope.writer.getBlob(v.blobHash);
-    if (bytes) documents[documentId] = Buffer.from(bytes).toString("utf8");
+    const text = await documentText(scope.writer, v);
+    if (text !== undefined) documents[documentId] = text;
   }
   return documents;
 }

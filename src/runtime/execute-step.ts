@@ -18,6 +18,8 @@ export type { RunScope } from "./types.js";
 
 /** Documents up to this size stay in the run's memory for the steps that consume them. */
 const cachedContentBytes = 256 * 1024;
+/** Documents up to this size are journaled in their `document-version` event (docs/store.md). */
+const inlineDocumentBytes = 16 * 1024;
 
 const defaultRetryDelayMs = (attempt: number) =>
   Math.floor(Math.random() * Math.min(30_000, 500 * 2 ** (attempt - 1)));
@@ -218,9 +220,11 @@ async function documentEvents(
         };
     }
     const bytes = Buffer.from(content, "utf8");
-    // Stored in the same transaction as these events (AppendOptions.blobs), not in one of its own.
     const blobHash = sha256(bytes);
-    blobs.push({ hash: blobHash, bytes });
+    // A small document travels in its event (one journal write per step); a larger one is a blob stored
+    // in the same transaction as these events (AppendOptions.blobs), not in one of its own.
+    const inline = bytes.byteLength <= inlineDocumentBytes;
+    if (!inline) blobs.push({ hash: blobHash, bytes });
     // Its consumers read it from memory, not back from the store (a round trip per step on PostgreSQL).
     if (bytes.byteLength <= cachedContentBytes) scope.index.contents.set(blobHash, content);
     const version = (scope.state.documentVersions.get(documentId) ?? 0) + 1;
@@ -234,6 +238,8 @@ async function documentEvents(
       attempt,
       ...(model ? { model } : {}),
       inputVersions,
+      // Its UTF-8 bytes are exactly `bytes`: `content` came from a string, so it has no invalid sequences.
+      ...(inline ? { content: bytes.toString("utf8") } : {}),
     });
   }
   return { events, blobs };

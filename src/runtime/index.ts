@@ -3,6 +3,7 @@
 export { childRunId } from "./child-run.js";
 export { openChildWaits, wakeParent } from "./child-waits.js";
 export type { PinnedChild, WorkflowLoader } from "./children.js";
+export { documentText, type StoredDocument } from "./document-text.js";
 export { RunBusyError, RunNotFoundError, WorkflowNotRunnableError } from "./errors.js";
 export { forkRun } from "./fork.js";
 export { resolveInputs } from "./inputs.js";

@@ -4,6 +4,7 @@
  */
 import { truncateToTokens } from "../models/context/index.js";
 import type { JsonValue, Step } from "../spec/index.js";
+import { documentText } from "./document-text.js";
 import type { RunScope } from "./types.js";
 
 export interface RunData {
@@ -28,12 +29,11 @@ export async function readDocumentText(
   const event = scope.index.documents.get(documentId);
   if (!event) return undefined;
   const lineage = event.model !== undefined ? { model: event.model } : {};
-  const cached = scope.index.contents.get(event.blobHash);
+  const cached = event.content ?? scope.index.contents.get(event.blobHash);
   if (cached !== undefined) return { version: event.version, content: cached, ...lineage };
-  const bytes = await scope.writer.getBlob(event.blobHash);
-  if (!bytes)
+  const content = await documentText(scope.writer, event);
+  if (content === undefined)
     throw new Error(`the content of document '${documentId}' v${event.version} is missing from the store`);
-  const content = Buffer.from(bytes).toString("utf8");
   scope.index.contents.set(event.blobHash, content);
   return { version: event.version, content, ...lineage };
 }
@@ -57,7 +57,9 @@ export async function runData(
     // Cached content is taken without an await: with n documents, n microtask turns per step made wide
     // fan-outs spend most of their time here.
     const content =
-      scope.index.contents.get(event.blobHash) ?? (await readDocumentText(scope, documentId))?.content;
+      event.content ??
+      scope.index.contents.get(event.blobHash) ??
+      (await readDocumentText(scope, documentId))?.content;
     if (content === undefined) continue;
     const type = scope.workflow.documents[documentId];
     const maxTokens = type?.context?.policy === "truncate" ? type.context.maxTokens : undefined;

@@ -161,6 +161,13 @@ export interface DocumentVersionEvent extends EventBase {
   readonly attempt: number;
   readonly model?: string;
   readonly inputVersions: readonly DocumentRef[];
+  /**
+   * The document's text, when it is small (at most 16 KiB of UTF-8, most documents): it travels in this
+   * event, so a step's commit is one append to the journal instead of also a blob row, a document index
+   * row and a blob ref (docs/performance.md). `blobHash` is still its sha256. Absent for larger documents,
+   * whose bytes are the blob `blobHash`, and in journals written before schema v7.
+   */
+  readonly content?: string;
 }
 
 export interface RunEndEvent extends EventBase {

@@ -104,7 +104,10 @@ export interface RunPage {
   readonly nextCursor?: string;
 }
 
-/** Lineage of one document version, indexed from its `document-version` event. */
+/**
+ * Lineage of one document version, read from its `document-version` event. Its bytes are `content`
+ * (UTF-8) when the event carries them, else the blob `blobHash`.
+ */
 export interface DocumentVersionRecord {
   readonly runId: string;
   readonly documentId: string;
@@ -118,6 +121,8 @@ export interface DocumentVersionRecord {
   /** Seq of the `document-version` event. */
   readonly seq: number;
   readonly createdAtMs: number;
+  /** The text of a small document, carried by its event (no blob is stored for it). */
+  readonly content?: string;
 }
 
 /** A run waiting for a person, with the requests still unanswered. */
@@ -198,10 +203,11 @@ export interface Store extends SpendStore {
   // Blobs
   /** Stores bytes under their sha256 (lowercase hex) and returns it; idempotent. */
   putBlob(bytes: Uint8Array): Promise<string>;
+  /** A document whose event carries its `content` has no blob: read it from the event or its record. */
   getBlob(hash: string): Promise<Uint8Array | undefined>;
 
   // Documents
-  /** Document versions of a run, by document id then version. */
+  /** Document versions of a run, by document id then version, read from its `document-version` events. */
   listDocumentVersions(runId: string, documentId?: string): Promise<DocumentVersionRecord[]>;
 
   // Work claiming

@@ -1,28 +1,17 @@
 /**
  * Turns events into what both backends write: the JSON text (serialized once, stored as given), the
- * columns the store indexes (`type`, `callKey`), the blobs the event keeps alive, and the document index
- * row of a `document-version`. This is the only place the store looks inside an event.
+ * columns the store indexes (`type`, `callKey`) and the blobs the event keeps alive. Reading back, it
+ * also turns a `document-version` event into its document record. This and `rows.ts` are the only
+ * places the store looks inside an event.
  */
-import type { JournalEntry, RunEvent } from "../spec/index.js";
+import type { DocumentVersionEvent, DocumentVersionRecord, JournalEntry, RunEvent } from "../spec/index.js";
 
 export interface EncodedEvent {
   readonly type: string;
   readonly payload: string;
   readonly callKey: string | null;
-  /** Blob hashes referenced: `blobs`, plus `blobHash` of a document version. */
+  /** Blob hashes referenced: `blobs`, plus `blobHash` of a document version whose bytes are a blob. */
   readonly blobs: readonly string[];
-  readonly document?: EncodedDocument;
-}
-
-export interface EncodedDocument {
-  readonly documentId: string;
-  readonly version: number;
-  readonly blobHash: string;
-  readonly sizeBytes: number;
-  readonly stepId: string;
-  readonly attempt: number;
-  readonly model: string | null;
-  readonly inputVersions: string;
 }
 
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
@@ -51,18 +40,10 @@ function encodeEvent(runId: string, event: RunEvent, maxEventBytes: number): Enc
   const blobs = Array.isArray(loose.blobs)
     ? loose.blobs.filter((b): b is string => typeof b === "string")
     : [];
-  if (event.type !== "document-version") return { type: event.type, payload, callKey, blobs };
-  const document: EncodedDocument = {
-    documentId: event.documentId,
-    version: event.version,
-    blobHash: event.blobHash,
-    sizeBytes: event.sizeBytes,
-    stepId: event.stepId,
-    attempt: event.attempt,
-    model: event.model ?? null,
-    inputVersions: JSON.stringify(event.inputVersions ?? []),
-  };
-  return { type: event.type, payload, callKey, blobs: [...blobs, event.blobHash], document };
+  // A small document's text is in the event itself: there is no blob to keep alive.
+  if (event.type !== "document-version" || typeof event.content === "string")
+    return { type: event.type, payload, callKey, blobs };
+  return { type: event.type, payload, callKey, blobs: [...blobs, event.blobHash] };
 }
 
 /** A stored event row, as both drivers return it. */
@@ -74,4 +55,38 @@ export interface EventRow {
 
 export function decodeEvent<E = RunEvent>(row: EventRow): JournalEntry<E> {
   return { seq: row.seq, atMs: row.at, event: JSON.parse(row.payload) as E };
+}
+
+/**
+ * The record of one `document-version` event, as `listDocumentVersions` returns it. The journal is the
+ * document index (schema v7 dropped the separate table, one write less per step): a run's versions are
+ * its `document-version` events, sorted by document id then version.
+ */
+export function documentRecords(
+  runId: string,
+  rows: readonly EventRow[],
+  documentId?: string,
+): DocumentVersionRecord[] {
+  const records: DocumentVersionRecord[] = [];
+  for (const row of rows) {
+    const event = JSON.parse(row.payload) as DocumentVersionEvent;
+    if (documentId !== undefined && event.documentId !== documentId) continue;
+    records.push({
+      runId,
+      documentId: event.documentId,
+      version: event.version,
+      blobHash: event.blobHash,
+      sizeBytes: event.sizeBytes,
+      stepId: event.stepId,
+      attempt: event.attempt,
+      ...(event.model === undefined ? {} : { model: event.model }),
+      inputVersions: event.inputVersions ?? [],
+      seq: row.seq,
+      createdAtMs: row.at,
+      ...(event.content === undefined ? {} : { content: event.content }),
+    });
+  }
+  return records.sort((a, b) =>
+    a.documentId === b.documentId ? a.version - b.version : a.documentId < b.documentId ? -1 : 1,
+  );
 }

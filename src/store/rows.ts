@@ -2,7 +2,7 @@
  * Row ↔ record mapping shared by both backends. Both return snake_case rows with numbers (the PostgreSQL
  * pool parses BIGINT as a JS number: epoch ms and sizes fit comfortably in 2^53).
  */
-import type { DocumentRef, DocumentVersionRecord, JsonValue, RunRecord, RunStatus } from "../spec/index.js";
+import type { JsonValue, RunRecord, RunStatus } from "../spec/index.js";
 
 export interface RunRow {
   readonly id: string;
@@ -38,36 +38,6 @@ export function toRunRecord(row: RunRow): RunRecord {
     ...(row.lease_owner === null ? {} : { leaseOwner: row.lease_owner }),
     ...(row.lease_expires_at === null ? {} : { leaseExpiresAtMs: row.lease_expires_at }),
     ...(row.wake_at === null ? {} : { wakeAtMs: row.wake_at }),
-  };
-}
-
-export interface DocumentRow {
-  readonly run_id: string;
-  readonly document_id: string;
-  readonly version: number;
-  readonly blob_hash: string;
-  readonly size_bytes: number;
-  readonly step_id: string;
-  readonly attempt: number;
-  readonly model: string | null;
-  readonly input_versions: string;
-  readonly seq: number;
-  readonly created_at: number;
-}
-
-export function toDocumentRecord(row: DocumentRow): DocumentVersionRecord {
-  return {
-    runId: row.run_id,
-    documentId: row.document_id,
-    version: row.version,
-    blobHash: row.blob_hash,
-    sizeBytes: row.size_bytes,
-    stepId: row.step_id,
-    attempt: row.attempt,
-    ...(row.model === null ? {} : { model: row.model }),
-    inputVersions: JSON.parse(row.input_versions) as DocumentRef[],
-    seq: row.seq,
-    createdAtMs: row.created_at,
   };
 }
 

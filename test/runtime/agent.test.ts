@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createModelClient } from "../../src/models/client/index.js";
 import { builtinCatalog, createDryRunModelClient, mergeCatalog } from "../../src/models/index.js";
-import { Runtime, replayRun } from "../../src/runtime/index.js";
+import { documentText, Runtime, replayRun } from "../../src/runtime/index.js";
 import type { ModelRequest, ModelToolCall, RunEvent, ToolHost } from "../../src/spec/index.js";
 import { builtinExecutors } from "../../src/steps/index.js";
 import { openStore } from "../../src/store/index.js";
@@ -96,7 +96,7 @@ describe("over the real model client and the fake provider", () => {
     expect(await runtime.drive(run.id)).toBe("succeeded");
 
     const doc = (await h.store.listDocumentVersions(run.id, "answer"))[0]!;
-    const text = Buffer.from((await h.store.getBlob(doc.blobHash))!).toString("utf8");
+    const text = (await documentText(h.store, doc))!;
     expect(JSON.parse(text)).toEqual({ sum: 42, note: "eggs, milk, coffee" });
     expect(callLog(log).sort()).toEqual(["add", "read_note"]);
 

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadWorkflow } from "../../src/definition/index.js";
 import { builtinCatalog } from "../../src/models/index.js";
+import { documentText } from "../../src/runtime/index.js";
 import type { ArbiterDecisionEvent, ModelRequest, RunEvent, Workflow } from "../../src/spec/index.js";
 import { type ScriptedAnswer, scriptedModels } from "../../src/testing/index.js";
 import { type Harness, storeEngines } from "./harness.js";
@@ -97,9 +98,7 @@ describe.each(engines)("arbiter steps ($name)", ({ make, skip }) => {
     ]).toEqual([4, 2, 1, 0, 1]);
     // The decision document records the route taken, not the invalid answer.
     const second = versions.find((v) => v.documentId === "decision" && v.version === 2)!;
-    expect(JSON.parse(Buffer.from((await h.store.getBlob(second.blobHash))!).toString("utf8")).route).toBe(
-      "analysis",
-    );
+    expect(JSON.parse((await documentText(h.store, second))!).route).toBe("analysis");
 
     const arbiterPrompts = models.calls.filter(isArbiter).map((r) => r.prompt);
     expect(arbiterPrompts).toHaveLength(4);

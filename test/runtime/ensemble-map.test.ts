@@ -4,7 +4,7 @@
  * three `onItemError` policies.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Runtime } from "../../src/runtime/index.js";
+import { documentText, Runtime } from "../../src/runtime/index.js";
 import type { ModelClient, ModelRequest } from "../../src/spec/index.js";
 import { type ScriptedAnswer, scriptedModels } from "../../src/testing/index.js";
 import { type Harness, loadTestWorkflow, storeEngines } from "./harness.js";
@@ -110,7 +110,7 @@ describe.each(engines)("ensemble and map steps ($name)", ({ make, skip }) => {
     const versions = await h.store.listDocumentVersions(started.id);
     const content = async (id: string) => {
       const v = versions.filter((d) => d.documentId === id).at(-1);
-      return v ? JSON.parse(Buffer.from((await h.store.getBlob(v.blobHash))!).toString("utf8")) : undefined;
+      return v ? JSON.parse((await documentText(h.store, v))!) : undefined;
     };
     const end = (stepId: string) =>
       events.find((e) => e.type === "step-end" && e.stepId === stepId) as
@@ -372,7 +372,7 @@ describe.each(engines)("ensemble and map steps ($name)", ({ make, skip }) => {
 
 async function resumedContent(h: Harness, runId: string) {
   const version = (await h.store.listDocumentVersions(runId, "doc")).at(-1)!;
-  return JSON.parse(Buffer.from((await h.store.getBlob(version.blobHash))!).toString("utf8"));
+  return JSON.parse((await documentText(h.store, version))!);
 }
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {

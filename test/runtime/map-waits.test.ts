@@ -5,7 +5,7 @@
  * repeating a recorded call.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Runtime } from "../../src/runtime/index.js";
+import { documentText, Runtime } from "../../src/runtime/index.js";
 import { scriptedModels } from "../../src/testing/index.js";
 import { type Harness, loadTestWorkflow, storeEngines } from "./harness.js";
 
@@ -97,7 +97,7 @@ describe.each(engines)("waits inside a map ($name)", ({ make, skip }) => {
     expect(itemCalls).toHaveLength(5); // 3 first answers (never repeated) + 2 follow-ups
     const versions = await h.store.listDocumentVersions(run.id);
     const stories = versions.find((v) => v.documentId === "stories")!;
-    const content = JSON.parse(Buffer.from((await h.store.getBlob(stories.blobHash))!).toString("utf8"));
+    const content = JSON.parse((await documentText(h.store, stories))!);
     expect(content.map((s: { story: string }) => s.story)).toEqual([
       "Story for login (everyone)",
       "Story for search",

@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadWorkflow } from "../../src/definition/index.js";
 import { builtinCatalog, createDryRunModelClient } from "../../src/models/index.js";
-import { Runtime } from "../../src/runtime/index.js";
+import { documentText, Runtime } from "../../src/runtime/index.js";
 import type { DocumentVersionEvent, ModelRequest } from "../../src/spec/index.js";
 import { scriptedModels } from "../../src/testing/index.js";
 import { type Harness, storeEngines } from "./harness.js";
@@ -95,7 +95,7 @@ describe.each(engines)("strategy document, end to end ($name)", ({ make, skip })
       { documentId: "requirements", version: 2 },
       { documentId: "architecture", version: 2 },
     ]);
-    const reportText = Buffer.from((await h.store.getBlob(report.blobHash))!).toString("utf8");
+    const reportText = (await documentText(h.store, report))!;
     expect(reportText).toContain("0.9");
     expect(events).toContainEqual(
       expect.objectContaining({

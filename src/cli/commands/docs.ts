@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { loadPinnedWorkflow } from "../../runtime/index.js";
+import { documentText, loadPinnedWorkflow } from "../../runtime/index.js";
 import { exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
 import { openRuntime } from "../runtime-context.js";
@@ -56,14 +56,15 @@ export function registerDocs(program: Command, io: Io): void {
         mkdirSync(options.out, { recursive: true });
         const written: string[] = [];
         for (const v of latest.values()) {
-          const bytes = await open.store.getBlob(v.blobHash);
-          if (!bytes) throw new Error(`content of ${v.documentId} v${v.version} is missing from the store`);
+          const text = await documentText(open.store, v);
+          if (text === undefined)
+            throw new Error(`content of ${v.documentId} v${v.version} is missing from the store`);
           const format = workflow.documents[v.documentId]?.format ?? "text";
           const file = join(
             options.out,
             `${v.documentId}.${format === "json" ? "json" : format === "markdown" ? "md" : "txt"}`,
           );
-          writeFileSync(file, bytes);
+          writeFileSync(file, text);
           written.push(file);
         }
         io.out(

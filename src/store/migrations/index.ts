@@ -7,6 +7,7 @@ import { learning } from "./0003-learning.js";
 import { alertHistory } from "./0004-alert-history.js";
 import { leanJournal } from "./0005-lean-journal.js";
 import { spendExpiry } from "./0006-spend-expiry.js";
+import { documentsInJournal } from "./0007-documents-in-journal.js";
 import type { Migration } from "./migration.js";
 
 export type { Migration } from "./migration.js";
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   alertHistory,
   leanJournal,
   spendExpiry,
+  documentsInJournal,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,6 +1,6 @@
 /**
  * The one statement behind `appendEvents` on PostgreSQL: it checks and advances each run's sequence,
- * inserts the events, document index rows and blob refs, and sends NOTIFY, for a whole batch of runs, in
+ * inserts the events and blob refs, and sends NOTIFY, for a whole batch of runs, in
  * a single round trip and a single commit (one WAL flush for the batch: group commit).
  *
  * The guard is the `UPDATE runs … WHERE next_seq = expected`: a concurrent writer blocks on the row lock,
@@ -26,20 +26,13 @@ WITH input AS (
   FROM unnest($9::text[], $10::int[], $11::text[], $12::bigint[], $13::text[], $14::text[])
     AS e(run_id, seq, type, at, call_key, payload)
   WHERE e.run_id IN (SELECT id FROM bumped)
-), doc AS (
-  INSERT INTO documents (run_id, document_id, version, blob_hash, size_bytes, step_id, attempt, model,
-    input_versions, seq, created_at)
-  SELECT d.* FROM unnest($15::text[], $16::text[], $17::int[], $18::text[], $19::bigint[], $20::text[],
-    $21::int[], $22::text[], $23::text[], $24::int[], $25::bigint[])
-    AS d(run_id, document_id, version, blob_hash, size_bytes, step_id, attempt, model, input_versions, seq, created_at)
-  WHERE d.run_id IN (SELECT id FROM bumped)
 ), ref AS (
   INSERT INTO blob_refs (run_id, blob_hash)
-  SELECT DISTINCT b.run_id, b.blob_hash FROM unnest($26::text[], $27::text[]) AS b(run_id, blob_hash)
+  SELECT DISTINCT b.run_id, b.blob_hash FROM unnest($15::text[], $16::text[]) AS b(run_id, blob_hash)
   WHERE b.run_id IN (SELECT id FROM bumped)
   ON CONFLICT DO NOTHING
 )
-SELECT id, CASE WHEN notify THEN pg_notify($28, '') END AS notified FROM bumped`;
+SELECT id, CASE WHEN notify THEN pg_notify($17, '') END AS notified FROM bumped`;
 
 /** One queued append. */
 export interface AppendItem {
@@ -58,7 +51,6 @@ export interface AppendItem {
 export function appendParams(items: readonly AppendItem[], channel: string): unknown[] {
   const runs = columns(8);
   const events = columns(6);
-  const docs = columns(11);
   const refs = columns(2);
   for (const item of items) {
     const { runId, expectedNextSeq, atMs, wakeAtMs } = item;
@@ -76,28 +68,11 @@ export function appendParams(items: readonly AppendItem[], channel: string): unk
     let seq = item.expectedNextSeq;
     for (const event of item.events) {
       push(events, item.runId, seq, event.type, item.atMs, event.callKey, event.payload);
-      const d = event.document;
-      if (d !== undefined) {
-        push(
-          docs,
-          runId,
-          d.documentId,
-          d.version,
-          d.blobHash,
-          d.sizeBytes,
-          d.stepId,
-          d.attempt,
-          d.model,
-          d.inputVersions,
-          seq,
-          atMs,
-        );
-      }
       for (const hash of event.blobs) push(refs, item.runId, hash);
       seq += 1;
     }
   }
-  return [...runs, ...events, ...docs, ...refs, channel];
+  return [...runs, ...events, ...refs, channel];
 }
 
 const columns = (count: number): unknown[][] => Array.from({ length: count }, () => []);
@@ -110,7 +85,7 @@ function push(target: readonly unknown[][], ...values: unknown[]): void {
 /**
  * The statement for a batch of one run, the common case (one sequential run, or no concurrency): the
  * same guard and writes without the per-run unnest and joins, about 0.15 ms cheaper per append. The
- * document and blob-ref inserts are included only when the batch has any, so four variants exist.
+ * blob-ref and blob inserts are included only when the batch has any, so four variants exist.
  */
 export function singleAppend(
   item: AppendItem,
@@ -119,28 +94,10 @@ export function singleAppend(
   const values: unknown[] = [item.runId, item.expectedNextSeq, item.events.length, item.atMs, item.status];
   values.push(item.wakeAtMs !== undefined, item.wakeAtMs ?? null, item.notify, channel);
   const events = columns(3);
-  const docs = columns(9);
   const refs: string[] = [];
-  let seq = item.expectedNextSeq;
   for (const event of item.events) {
     push(events, event.type, event.callKey, event.payload);
-    const d = event.document;
-    if (d !== undefined) {
-      push(
-        docs,
-        d.documentId,
-        d.version,
-        d.blobHash,
-        d.sizeBytes,
-        d.stepId,
-        d.attempt,
-        d.model,
-        d.inputVersions,
-        seq,
-      );
-    }
     refs.push(...event.blobs);
-    seq += 1;
   }
   values.push(...events);
   const parts = [
@@ -155,17 +112,6 @@ export function singleAppend(
       FROM bumped, unnest($10::text[], $11::text[], $12::text[]) WITH ORDINALITY AS e(type, call_key, payload, ord)
     )`,
   ];
-  const hasDocs = (docs[0]?.length ?? 0) > 0;
-  if (hasDocs) {
-    parts.push(`, doc AS (
-      INSERT INTO documents (run_id, document_id, version, blob_hash, size_bytes, step_id, attempt, model,
-        input_versions, seq, created_at)
-      SELECT $1, d.*, $4 FROM bumped, unnest($13::text[], $14::int[], $15::text[], $16::bigint[], $17::text[],
-        $18::int[], $19::text[], $20::text[], $21::int[])
-        AS d(document_id, version, blob_hash, size_bytes, step_id, attempt, model, input_versions, seq)
-    )`);
-    values.push(...docs);
-  }
   if (refs.length > 0) {
     parts.push(`, ref AS (
       INSERT INTO blob_refs (run_id, blob_hash) SELECT DISTINCT $1, h FROM bumped, unnest($${values.length + 1}::text[]) AS h
@@ -198,6 +144,6 @@ export function singleAppend(
     );
   }
   parts.push(`SELECT id, CASE WHEN $8 THEN pg_notify($9, '') END::text AS notified FROM bumped`);
-  const name = `quorum_append_one${hasDocs ? "_docs" : ""}${refs.length > 0 ? "_refs" : ""}${blobs.length > 0 ? "_blobs" : ""}_v2`;
+  const name = `quorum_append_one${refs.length > 0 ? "_refs" : ""}${blobs.length > 0 ? "_blobs" : ""}_v3`;
   return { name, text: parts.join("\n"), values };
 }

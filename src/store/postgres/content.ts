@@ -1,5 +1,5 @@
 /**
- * Blobs and documents in PostgreSQL. A blob up to INLINE_BLOB_BYTES is one upsert with its bytes in the
+ * Blobs in PostgreSQL. A blob up to INLINE_BLOB_BYTES is one upsert with its bytes in the
  * row; up to one chunk, one statement (row + chunk, idempotent). A large one
  * is first "touched" (known content: no bytes sent again), else written chunk by chunk in a transaction,
  * so a 50 MB document never becomes one 100 MB hex parameter. The `blobs` row is always written before
@@ -7,9 +7,8 @@
  */
 import type pg from "pg";
 import { StoreCorruptError } from "../../errors/index.js";
-import type { DocumentVersionRecord, OrphanBlobReport } from "../../spec/index.js";
+import type { OrphanBlobReport } from "../../spec/index.js";
 import { chunkBytes, INLINE_BLOB_BYTES, isBlobHash, joinChunks, sha256Hex } from "../blob-hash.js";
-import { type DocumentRow, toDocumentRecord } from "../rows.js";
 import type { PostgresTarget } from "./connection.js";
 
 const UPSERT_BLOB = `INSERT INTO blobs (hash, size_bytes, created_at) VALUES ($1, $2, $3)
@@ -88,17 +87,6 @@ export class PostgresContent {
       );
     }
     return joinChunks(chunks, first.size_bytes);
-  }
-
-  async listDocumentVersions(runId: string, documentId?: string): Promise<DocumentVersionRecord[]> {
-    const result = await this.pool.query<DocumentRow>({
-      name: "quorum_documents_v1",
-      text: `SELECT run_id, document_id, version, blob_hash, size_bytes, step_id, attempt, model, input_versions,
-          seq, created_at FROM documents WHERE run_id = $1 AND ($2::text IS NULL OR document_id = $2)
-        ORDER BY document_id, version`,
-      values: [runId, documentId ?? null],
-    });
-    return result.rows.map(toDocumentRecord);
   }
 
   async deleteOrphanBlobs(olderThanMs: number): Promise<OrphanBlobReport> {

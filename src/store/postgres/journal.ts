@@ -6,10 +6,16 @@
  * so only the culprit fails.
  */
 import type pg from "pg";
-import type { AppendOptions, AppendResult, JournalEntry, RunEvent } from "../../spec/index.js";
+import type {
+  AppendOptions,
+  AppendResult,
+  DocumentVersionRecord,
+  JournalEntry,
+  RunEvent,
+} from "../../spec/index.js";
 import { sha256Hex } from "../blob-hash.js";
 import { appendConflict, checkSeq, type RunProbe } from "../conflicts.js";
-import { decodeEvent, type EventRow, encodeEvents } from "../event-codec.js";
+import { decodeEvent, documentRecords, type EventRow, encodeEvents } from "../event-codec.js";
 import { checkStatus, isRunnable } from "../rows.js";
 import { APPEND_SQL, type AppendItem, appendParams, singleAppend } from "./append-sql.js";
 import { mapPostgresError, type PostgresTarget } from "./connection.js";
@@ -144,6 +150,15 @@ export class PostgresJournal {
       values: [runId, fromSeq],
     });
     return result.rows.map((row) => decodeEvent(row));
+  }
+
+  async listDocumentVersions(runId: string, documentId?: string): Promise<DocumentVersionRecord[]> {
+    const result = await this.pool.query<EventRow>({
+      name: "quorum_read_documents_v1",
+      text: "SELECT seq, at, payload FROM events WHERE run_id = $1 AND type = 'document-version' ORDER BY seq",
+      values: [runId],
+    });
+    return documentRecords(runId, result.rows, documentId);
   }
 
   async readCallEvents(runId: string, callKey: string): Promise<JournalEntry[]> {

@@ -177,7 +177,7 @@ class PostgresStore implements Store {
     return this.run(() => this.content.getBlob(hash));
   }
   listDocumentVersions(runId: string, documentId?: string): Promise<DocumentVersionRecord[]> {
-    return this.run(() => this.content.listDocumentVersions(runId, documentId));
+    return this.run(() => this.journal.listDocumentVersions(runId, documentId));
   }
   claimRuns(workerId: string, limit: number, leaseMs: number): Promise<RunRecord[]> {
     this.listener.signal.beforeClaim();

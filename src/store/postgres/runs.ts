@@ -142,7 +142,6 @@ export class PostgresRuns {
     const result = await this.pool.query<{ n: number }>(
       `WITH old AS (DELETE FROM runs WHERE status IN ${TERMINAL} AND updated_at < $1 RETURNING id),
          e AS (DELETE FROM events WHERE run_id IN (SELECT id FROM old)),
-         d AS (DELETE FROM documents WHERE run_id IN (SELECT id FROM old)),
          r AS (DELETE FROM blob_refs WHERE run_id IN (SELECT id FROM old)),
          f AS (DELETE FROM feedback WHERE run_id IN (SELECT id FROM old))
        SELECT count(*)::int AS n FROM old`,

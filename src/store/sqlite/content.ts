@@ -1,13 +1,12 @@
 /**
- * Blobs and documents in SQLite. A small blob is one row in `blobs` with its bytes inline; a larger one
+ * Blobs in SQLite. A small blob is one row in `blobs` with its bytes inline; a larger one
  * is a row plus 1 MiB rows in `blob_chunks`. Putting known content only touches its `created_at` (so
  * GC's grace period restarts) and never rewrites bytes.
  */
 
 import { StoreCorruptError } from "../../errors/index.js";
-import type { DocumentVersionRecord, OrphanBlobReport } from "../../spec/index.js";
+import type { OrphanBlobReport } from "../../spec/index.js";
 import { chunkBytes, INLINE_BLOB_BYTES, isBlobHash, joinChunks, sha256Hex } from "../blob-hash.js";
-import { type DocumentRow, toDocumentRecord } from "../rows.js";
 import type { SqliteDatabase } from "./connection.js";
 
 export class SqliteContent {
@@ -17,8 +16,6 @@ export class SqliteContent {
   private readonly insertChunk;
   private readonly size;
   private readonly chunks;
-  private readonly documents;
-  private readonly documentsById;
   private readonly putTx;
   private readonly getTx;
 
@@ -36,10 +33,6 @@ export class SqliteContent {
     this.insertChunk = db.prepare("INSERT INTO blob_chunks (hash, idx, bytes) VALUES (?, ?, ?)");
     this.size = db.prepare("SELECT size_bytes, inline_bytes FROM blobs WHERE hash = ?");
     this.chunks = db.prepare("SELECT bytes FROM blob_chunks WHERE hash = ? ORDER BY idx").pluck();
-    const documentSql = `SELECT run_id, document_id, version, blob_hash, size_bytes, step_id, attempt, model,
-      input_versions, seq, created_at FROM documents WHERE run_id = ?`;
-    this.documents = db.prepare(`${documentSql} ORDER BY document_id, version`);
-    this.documentsById = db.prepare(`${documentSql} AND document_id = ? ORDER BY version`);
     this.putTx = db.transaction((hash: string, bytes: Uint8Array, nowMs: number) => {
       if (bytes.byteLength <= INLINE_BLOB_BYTES) {
         this.upsertInline.run(hash, bytes.byteLength, nowMs, bytes);
@@ -77,13 +70,6 @@ export class SqliteContent {
 
   getBlob(hash: string): Uint8Array | undefined {
     return isBlobHash(hash) ? this.getTx(hash) : undefined;
-  }
-
-  listDocumentVersions(runId: string, documentId?: string): DocumentVersionRecord[] {
-    const rows = (
-      documentId === undefined ? this.documents.all(runId) : this.documentsById.all(runId, documentId)
-    ) as DocumentRow[];
-    return rows.map(toDocumentRecord);
   }
 
   deleteOrphanBlobs(olderThanMs: number): OrphanBlobReport {

@@ -3,9 +3,21 @@
  * the guard: `UPDATE … WHERE next_seq = expected` both checks and advances the sequence, so a second
  * writer (another process on the same file) sees zero changed rows and gets a typed conflict.
  */
-import type { AppendOptions, AppendResult, JournalEntry, RunEvent } from "../../spec/index.js";
+import type {
+  AppendOptions,
+  AppendResult,
+  DocumentVersionRecord,
+  JournalEntry,
+  RunEvent,
+} from "../../spec/index.js";
 import { appendConflict, checkSeq, type RunProbe } from "../conflicts.js";
-import { decodeEvent, type EncodedEvent, type EventRow, encodeEvents } from "../event-codec.js";
+import {
+  decodeEvent,
+  documentRecords,
+  type EncodedEvent,
+  type EventRow,
+  encodeEvents,
+} from "../event-codec.js";
 import { checkStatus, isRunnable } from "../rows.js";
 import type { SqliteDatabase } from "./connection.js";
 
@@ -21,10 +33,10 @@ export class SqliteJournal {
   /** Multi-row event INSERTs by row count (1..MAX_ROWS): one statement call per batch, not per event. */
   private readonly insertEvents: Array<Statement | undefined> = [];
   private readonly db: SqliteDatabase;
-  private readonly insertDocument;
   private readonly insertRef;
   private readonly readFrom;
   private readonly readCall;
+  private readonly readDocuments;
   private readonly appendTx;
 
   constructor(
@@ -48,16 +60,15 @@ export class SqliteJournal {
     );
     this.db = db;
     this.probe = db.prepare("SELECT status, next_seq FROM runs WHERE id = ?");
-    this.insertDocument = db.prepare(
-      `INSERT INTO documents (run_id, document_id, version, blob_hash, size_bytes, step_id, attempt, model,
-         input_versions, seq, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
     this.insertRef = db.prepare("INSERT OR IGNORE INTO blob_refs (run_id, blob_hash) VALUES (?, ?)");
     this.readFrom = db.prepare(
       "SELECT seq, at, payload FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq",
     );
     this.readCall = db.prepare(
       "SELECT seq, at, payload FROM events WHERE run_id = ? AND call_key = ? ORDER BY seq",
+    );
+    this.readDocuments = db.prepare(
+      "SELECT seq, at, payload FROM events WHERE run_id = ? AND type = 'document-version' ORDER BY seq",
     );
     this.appendTx = db.transaction(this.write.bind(this));
   }
@@ -104,27 +115,7 @@ export class SqliteJournal {
     }
     this.insertRows(runId, expectedNextSeq, encoded, atMs);
     const refs = new Set<string>();
-    let seq = expectedNextSeq;
-    for (const event of encoded) {
-      const doc = event.document;
-      if (doc !== undefined) {
-        this.insertDocument.run(
-          runId,
-          doc.documentId,
-          doc.version,
-          doc.blobHash,
-          doc.sizeBytes,
-          doc.stepId,
-          doc.attempt,
-          doc.model,
-          doc.inputVersions,
-          seq,
-          atMs,
-        );
-      }
-      for (const hash of event.blobs) refs.add(hash);
-      seq += 1;
-    }
+    for (const event of encoded) for (const hash of event.blobs) refs.add(hash);
     for (const hash of refs) this.insertRef.run(runId, hash);
   }
 
@@ -154,6 +145,10 @@ export class SqliteJournal {
 
   read(runId: string, fromSeq = 0): JournalEntry[] {
     return (this.readFrom.all(runId, fromSeq) as EventRow[]).map((row) => decodeEvent(row));
+  }
+
+  listDocumentVersions(runId: string, documentId?: string): DocumentVersionRecord[] {
+    return documentRecords(runId, this.readDocuments.all(runId) as EventRow[], documentId);
   }
 
   readCallEvents(runId: string, callKey: string): JournalEntry[] {

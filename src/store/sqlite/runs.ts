@@ -152,7 +152,7 @@ export class SqliteRuns {
   deleteOlderThan(cutoffMs: number): number {
     const old = "SELECT id FROM runs WHERE status IN ('succeeded', 'failed', 'cancelled') AND updated_at < ?";
     const remove = this.db.transaction((): number => {
-      for (const table of ["events", "documents", "blob_refs", "feedback"]) {
+      for (const table of ["events", "blob_refs", "feedback"]) {
         this.db.prepare(`DELETE FROM ${table} WHERE run_id IN (${old})`).run(cutoffMs);
       }
       return this.db.prepare(`DELETE FROM runs WHERE id IN (${old})`).run(cutoffMs).changes;

@@ -185,7 +185,7 @@ class SqliteStore implements Store {
     return this.run(() => this.content.getBlob(hash));
   }
   listDocumentVersions(runId: string, documentId?: string): Promise<DocumentVersionRecord[]> {
-    return this.run(() => this.content.listDocumentVersions(runId, documentId));
+    return this.run(() => this.journal.listDocumentVersions(runId, documentId));
   }
   claimRuns(workerId: string, limit: number, leaseMs: number): Promise<RunRecord[]> {
     this.notifier.signal.beforeClaim();

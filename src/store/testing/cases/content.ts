@@ -124,5 +124,30 @@ export function describeContentCases(test: ContractTest, ctx: ContractContext): 
       expect(await store.listDocumentVersions("run-2")).toHaveLength(1);
       expect(await store.listDocumentVersions("ghost")).toEqual([]);
     });
+
+    test("a document whose event carries its content is listed with it and keeps no blob alive", async () => {
+      const store = ctx.store();
+      await store.createRun(newRun("run-1"));
+      const text = "# Notes\n\nsmall enough to travel in the journal: \u00e9\u4e2d\ud83d\ude00";
+      const hash = createHash("sha256").update(text, "utf8").digest("hex");
+      // A blob with the same bytes, stored apart: nothing references it, so GC may take it.
+      await store.putBlob(bytesOf(text));
+      await store.appendEvents("run-1", 0, [
+        { ...documentVersion("notes", 1, hash, Buffer.byteLength(text)), content: text },
+      ]);
+      const [record] = await store.listDocumentVersions("run-1", "notes");
+      expect(record).toMatchObject({
+        documentId: "notes",
+        version: 1,
+        blobHash: hash,
+        content: text,
+        seq: 0,
+      });
+      expect((await store.readEvents("run-1"))[0]?.event).toMatchObject({ content: text });
+      ctx.clock.advance(2 * 60 * 60 * 1000);
+      expect(await store.deleteOrphanBlobs()).toMatchObject({ blobsDeleted: 1 });
+      expect(await store.getBlob(hash)).toBeUndefined();
+      expect((await store.listDocumentVersions("run-1"))[0]?.content).toBe(text);
+    });
   });
 }
