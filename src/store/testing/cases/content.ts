@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 /** Contract cases: content-addressed blobs (up to 50 MB) and the per-run document index. */
 import { describe, expect } from "vitest";
+import type { RunEvent } from "../../../spec/index.js";
 import type { ContractContext, ContractTest } from "../contract-types.js";
 import { bytesOf, documentVersion, newRun, pseudoRandomBytes, runStart, sha256 } from "../fixtures.js";
 
@@ -133,7 +134,7 @@ export function describeContentCases(test: ContractTest, ctx: ContractContext): 
       // A blob with the same bytes, stored apart: nothing references it, so GC may take it.
       await store.putBlob(bytesOf(text));
       await store.appendEvents("run-1", 0, [
-        { ...documentVersion("notes", 1, hash, Buffer.byteLength(text)), content: text },
+        { ...documentVersion("notes", 1, hash, Buffer.byteLength(text)), content: text } as RunEvent,
       ]);
       const [record] = await store.listDocumentVersions("run-1", "notes");
       expect(record).toMatchObject({
