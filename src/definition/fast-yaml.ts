@@ -81,6 +81,8 @@ const deferredConstructs = new RegExp(
   [
     // A directive: `%YAML 1.1` switches `yaml` to YAML 1.1 scalars (`yes` is true).
     /^%/,
+    // `---` or `...` glued to more text (`---#a: 1`): js-yaml reads a document marker, `yaml` a key.
+    /^(?:---|\.\.\.)[^ \t\r\n]/,
     // An explicit tag at the start of a node (`!!int 1`, `!<…>`, `! x`), resolved by other rules.
     /!(?<=(?:^[ \t]*|[:?-][ \t]+|[,[{][ \t]*)!)/,
     // An explicit key (`? [a]`), which `yaml` stringifies as YAML (`"[ a ]"`), js-yaml as `"a"`.
