@@ -1,5 +1,5 @@
 /** Stable hashing of plain data: the same request always gets the same call key. */
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 
 /**
  * JSON with object keys sorted, so key order never changes a hash. Keys whose value is `undefined`
@@ -9,7 +9,19 @@ import { createHash } from "node:crypto";
  * its whole request, JSON Schema included.
  */
 export function stableStringify(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  switch (typeof value) {
+    case "string":
+      return plainString.test(value) ? `"${value}"` : JSON.stringify(value);
+    case "number":
+      return Number.isFinite(value) ? String(value) : "null";
+    case "boolean":
+      return value ? "true" : "false";
+    case "object":
+      if (value === null) return "null";
+      break;
+    default:
+      return JSON.stringify(value) ?? "null";
+  }
   if (Array.isArray(value)) {
     let out = "[";
     // A hole stays empty (`[,1]`), as `map` + `join` always wrote it.
@@ -18,18 +30,46 @@ export function stableStringify(value: unknown): string {
     return `${out}]`;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort(byCodeUnit);
+  const keys = Object.keys(record);
+  // Most objects are built with their keys already in order: checking is cheaper than sorting.
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys.sort(byCodeUnit);
+      break;
+    }
+  }
   let out = "{";
   let first = true;
   for (const key of keys) {
     const item = record[key];
     if (item === undefined) continue;
-    out += `${first ? "" : ","}${JSON.stringify(key)}:${stableStringify(item)}`;
+    out += `${first ? "" : ","}${quoted(key)}:${stableStringify(item)}`;
     first = false;
   }
   return `${out}}`;
 }
 
+/** A string JSON writes as is between quotes: no quote, backslash, control character or surrogate. */
+const plainString = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export const sha256 = (text: string | Uint8Array): string => createHash("sha256").update(text).digest("hex");
+/** JSON-quoted keys, remembered: requests repeat the same few keys on every call. Bounded. */
+const quotedKeys = new Map<string, string>();
+function quoted(key: string): string {
+  let text = quotedKeys.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(key);
+    if (quotedKeys.size >= 4096) quotedKeys.clear();
+    quotedKeys.set(key, text);
+  }
+  return text;
+}
+
+/** One-shot `crypto.hash` (Node ≥ 20.12) where present: about twice as fast as a Hash object on short input. */
+const oneShot = (
+  crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: "hex") => string }
+).hash;
+
+export const sha256 = (text: string | Uint8Array): string =>
+  oneShot ? oneShot("sha256", text, "hex") : crypto.createHash("sha256").update(text).digest("hex");
