@@ -4,8 +4,9 @@
  */
 import type { RunRecord } from "../../spec/index.js";
 import { checkLease } from "../conflicts.js";
-import { isRunnable, RUN_COLUMNS, type RunRow, toRunRecord } from "../rows.js";
+import { isRunnable, type RunRow, toRunRecord } from "../rows.js";
 import type { SqliteDatabase } from "./connection.js";
+import { RUN_COLUMNS_SQLITE } from "./run-columns.js";
 
 /** Claim order: highest priority, then oldest, then id (stable). */
 const byClaimOrder = (a: RunRecord, b: RunRecord): number =>
@@ -29,7 +30,7 @@ export class SqliteClaims {
          WHERE (status IN ('pending', 'running') OR (status = 'waiting' AND wake_at <= ?))
            AND (lease_owner IS NULL OR lease_expires_at <= ?)
          ORDER BY priority DESC, created_at, id LIMIT ?)
-       RETURNING ${RUN_COLUMNS}`,
+       RETURNING ${RUN_COLUMNS_SQLITE}`,
     );
     this.extend = db.prepare(
       `UPDATE runs SET lease_expires_at = ?

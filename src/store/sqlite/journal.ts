@@ -1,7 +1,9 @@
 /**
- * The SQLite journal: one short transaction per batch, every statement prepared once. The `runs` row is
- * the guard: `UPDATE … WHERE next_seq = expected` both checks and advances the sequence, so a second
- * writer (another process on the same file) sees zero changed rows and gets a typed conflict.
+ * The SQLite journal: one short transaction per batch, every statement prepared once. The guard is a
+ * read inside the write transaction (SQLite has one writer at a time): the run's newest event gives the
+ * next sequence, its row the status, so a second writer (another process on the same file) finds the
+ * sequence moved and gets a typed conflict. A plain append writes only its events; the `runs` row is
+ * rewritten only when the status or wake-up time changes.
  */
 import type {
   AppendOptions,
@@ -18,8 +20,9 @@ import {
   type EventRow,
   encodeEvents,
 } from "../event-codec.js";
-import { checkStatus, isRunnable } from "../rows.js";
+import { checkStatus, isRunnable, isTerminal } from "../rows.js";
 import type { SqliteDatabase } from "./connection.js";
+import { NEXT_SEQ_SQLITE } from "./run-columns.js";
 
 type Statement = ReturnType<SqliteDatabase["prepare"]>;
 
@@ -28,7 +31,6 @@ const MAX_ROWS = 16;
 
 export class SqliteJournal {
   private readonly bump;
-  private readonly bumpSeq;
   private readonly probe;
   /** Multi-row event INSERTs by row count (1..MAX_ROWS): one statement call per batch, not per event. */
   private readonly insertEvents: Array<Statement | undefined> = [];
@@ -47,19 +49,15 @@ export class SqliteJournal {
     /** Stores one blob; called inside the append's transaction (a savepoint of it). */
     private readonly putBlob: (bytes: Uint8Array) => string,
   ) {
+    // A status or wake-up change rewrites the runs row (and its indexes); a plain append leaves it alone:
+    // the next sequence and the last update are read from the run's newest event (see RUN_COLUMNS_SQLITE).
     this.bump = db.prepare(
-      `UPDATE runs SET next_seq = next_seq + ?, updated_at = ?, status = coalesce(?, status),
+      `UPDATE runs SET next_seq = ?, updated_at = ?, status = coalesce(?, status),
          wake_at = CASE WHEN ? THEN ? ELSE wake_at END
-       WHERE id = ? AND next_seq = ? AND status NOT IN ('succeeded', 'failed', 'cancelled')`,
-    );
-    // Most appends change neither status nor wake-up: this form leaves the indexed columns alone, so
-    // SQLite rewrites only the runs row, not the three indexes on `status`/`wake_at`.
-    this.bumpSeq = db.prepare(
-      `UPDATE runs SET next_seq = next_seq + ?, updated_at = ?
-       WHERE id = ? AND next_seq = ? AND status NOT IN ('succeeded', 'failed', 'cancelled')`,
+       WHERE id = ?`,
     );
     this.db = db;
-    this.probe = db.prepare("SELECT status, next_seq FROM runs WHERE id = ?");
+    this.probe = db.prepare(`SELECT status, ${NEXT_SEQ_SQLITE} AS next_seq FROM runs WHERE id = ?`);
     this.insertRef = db.prepare("INSERT OR IGNORE INTO blob_refs (run_id, blob_hash) VALUES (?, ?)");
     this.readFrom = db.prepare(
       "SELECT seq, at, payload FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq",
@@ -83,7 +81,10 @@ export class SqliteJournal {
     const status = options.status === undefined ? null : checkStatus(options.status);
     const encoded = encodeEvents(runId, events, this.maxEventBytes);
     const atMs = options.atMs ?? this.now();
-    this.appendTx(runId, expectedNextSeq, encoded, atMs, status, options.wakeAtMs, options.blobs);
+    // IMMEDIATE: the guard reads before it writes, and a deferred transaction whose snapshot another
+    // process overtook could not upgrade to a write (SQLITE_BUSY_SNAPSHOT). Inside the group commit's
+    // open transaction this is a savepoint, as before.
+    this.appendTx.immediate(runId, expectedNextSeq, encoded, atMs, status, options.wakeAtMs, options.blobs);
     if (isRunnable(options.status ?? undefined) || typeof options.wakeAtMs === "number") this.notify();
     return { firstSeq: expectedNextSeq, nextSeq: expectedNextSeq + encoded.length, atMs };
   }
@@ -98,21 +99,21 @@ export class SqliteJournal {
     blobs: readonly Uint8Array[] | undefined,
   ): void {
     for (const bytes of blobs ?? []) this.putBlob(bytes);
-    const changed =
-      status === null && wakeAtMs === undefined
-        ? this.bumpSeq.run(encoded.length, atMs, runId, expectedNextSeq)
-        : this.bump.run(
-            encoded.length,
-            atMs,
-            status,
-            wakeAtMs === undefined ? 0 : 1,
-            wakeAtMs ?? null,
-            runId,
-            expectedNextSeq,
-          );
-    if (changed.changes === 0) {
-      throw appendConflict(runId, expectedNextSeq, this.probe.get(runId) as RunProbe | undefined);
-    }
+    // The guard: inside this write transaction no other writer can move the run, so reading its newest
+    // event and status is as good as a guarded UPDATE, and it dirties no page. `(run_id, seq)` as the
+    // primary key stays the backstop.
+    const probe = this.probe.get(runId) as RunProbe | undefined;
+    if (probe === undefined || probe.next_seq !== expectedNextSeq || isTerminal(probe.status))
+      throw appendConflict(runId, expectedNextSeq, probe);
+    if (status !== null || wakeAtMs !== undefined)
+      this.bump.run(
+        expectedNextSeq + encoded.length,
+        atMs,
+        status,
+        wakeAtMs === undefined ? 0 : 1,
+        wakeAtMs ?? null,
+        runId,
+      );
     this.insertRows(runId, expectedNextSeq, encoded, atMs);
     const refs = new Set<string>();
     for (const event of encoded) for (const hash of event.blobs) refs.add(hash);

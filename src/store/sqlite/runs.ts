@@ -9,9 +9,10 @@ import type { ListRunsQuery, NewRun, RunPage, RunRecord, RunStatus, WaitingRun }
 import { type RunProbe, statusConflict } from "../conflicts.js";
 import { decodeCursor, encodeCursor, pageSize } from "../cursor.js";
 import { decodeEvent, type EventRow } from "../event-codec.js";
-import { checkStatus, isRunnable, isTerminal, RUN_COLUMNS, type RunRow, toRunRecord } from "../rows.js";
+import { checkStatus, isRunnable, isTerminal, type RunRow, toRunRecord } from "../rows.js";
 import { openRequests } from "../waiting.js";
 import type { SqliteDatabase } from "./connection.js";
+import { NEXT_SEQ_SQLITE, RUN_COLUMNS_SQLITE } from "./run-columns.js";
 
 type Statement = Database.Statement<unknown[]>;
 
@@ -36,16 +37,16 @@ export class SqliteRuns {
        VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     );
     this.insertRef = db.prepare("INSERT OR IGNORE INTO blob_refs (run_id, blob_hash) VALUES (?, ?)");
-    this.select = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`);
-    this.probe = db.prepare("SELECT status, next_seq FROM runs WHERE id = ?");
+    this.select = db.prepare(`SELECT ${RUN_COLUMNS_SQLITE} FROM runs WHERE id = ?`);
+    this.probe = db.prepare(`SELECT status, ${NEXT_SEQ_SQLITE} AS next_seq FROM runs WHERE id = ?`);
     this.setStatus = db.prepare(
       `UPDATE runs SET status = ?, updated_at = ?, wake_at = CASE WHEN ? THEN ? ELSE wake_at END,
          lease_owner = CASE WHEN ? THEN NULL ELSE lease_owner END,
          lease_expires_at = CASE WHEN ? THEN NULL ELSE lease_expires_at END
-       WHERE id = ? AND status IN (SELECT value FROM json_each(?)) RETURNING ${RUN_COLUMNS}`,
+       WHERE id = ? AND status IN (SELECT value FROM json_each(?)) RETURNING ${RUN_COLUMNS_SQLITE}`,
     );
     this.waiting = db.prepare(
-      `SELECT ${RUN_COLUMNS} FROM runs WHERE status = 'waiting' ORDER BY updated_at, id LIMIT ?`,
+      `SELECT ${RUN_COLUMNS_SQLITE} FROM runs WHERE status = 'waiting' ORDER BY updated_at, id LIMIT ?`,
     );
     this.humanEvents = db.prepare(
       `SELECT seq, at, payload FROM events WHERE run_id = ?
@@ -101,7 +102,7 @@ export class SqliteRuns {
       where.push("(created_at, id) < (?, ?)");
       params.push(cursor.createdAtMs, cursor.id);
     }
-    const sql = `SELECT ${RUN_COLUMNS} FROM runs ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+    const sql = `SELECT ${RUN_COLUMNS_SQLITE} FROM runs ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY created_at DESC, id DESC LIMIT ?`;
     let statement = this.listStatements.get(sql);
     if (statement === undefined) {
