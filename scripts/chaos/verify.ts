@@ -49,12 +49,26 @@ export async function verifyChaos(
     checkRunJournal(runId, events, violations);
     const startsByKey = new Map<string, number>();
     const okByKey = new Map<string, number>();
+    // A call declared by a fan-out's `model-call-batch-start` may leave before its own start commits:
+    // the declaration counts as its start, and the own start that follows does not count again.
+    const declared = new Set<string>();
+    const countStart = (entry: Entry, stepId: string, callKey: string) => {
+      verdict.callStarts++;
+      startsByKey.set(callKey, (startsByKey.get(callKey) ?? 0) + 1);
+      push(starts, key(runId, stepId), {
+        ...entry,
+        event: { ...entry.event, callKey },
+      } as JournalEntry<ModelCallStartEvent>);
+    };
     for (const entry of events) {
       const event = entry.event;
-      if (event.type === "model-call-start") {
-        verdict.callStarts++;
-        startsByKey.set(event.callKey, (startsByKey.get(event.callKey) ?? 0) + 1);
-        push(starts, key(runId, event.stepId), entry as JournalEntry<ModelCallStartEvent>);
+      if (event.type === "model-call-batch-start") {
+        for (const callKey of event.callKeys) {
+          declared.add(callKey);
+          countStart(entry, event.stepId, callKey);
+        }
+      } else if (event.type === "model-call-start") {
+        if (!declared.delete(event.callKey)) countStart(entry, event.stepId, event.callKey);
       } else if (event.type === "model-call-end" && event.outcome === "ok") {
         verdict.callsRecorded++;
         okByKey.set(event.callKey, (okByKey.get(event.callKey) ?? 0) + 1);

@@ -104,6 +104,7 @@ export function apply(state: EngineState, event: RunEvent, graph: EngineGraph): 
   switch (event.type) {
     case "run-start":
     case "model-call-start":
+    case "model-call-batch-start":
     case "model-call-end":
     case "tool-call-start":
     case "tool-call-end":

@@ -120,6 +120,7 @@ export function extractSamples(
         break;
       case "run-start":
       case "model-call-start":
+      case "model-call-batch-start":
       case "tool-call-start":
       case "tool-call-end":
       case "human-input-request":

@@ -82,6 +82,20 @@ export interface ModelCallStartEvent extends EventBase {
   readonly model: string;
 }
 
+/**
+ * Calls a fan-out (`map` items, `ensemble` members) is about to make, declared before any of them
+ * leaves: once this is durable, a call whose key is listed may go out before its own
+ * `model-call-start` commits (that start is still journaled, with the next batch), so the lanes of a
+ * fan-out never wait for a commit per item. A declared call without an `-end` was in flight at a crash,
+ * like a lone `-start`, and may run again; one never started costs nothing.
+ */
+export interface ModelCallBatchStartEvent extends EventBase {
+  readonly type: "model-call-batch-start";
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly callKeys: readonly string[];
+}
+
 export interface ModelCallEndEvent extends EventBase {
   readonly type: "model-call-end";
   readonly stepId: string;
@@ -212,6 +226,7 @@ export type RunEvent =
   | HumanInputRequestEvent
   | HumanInputResponseEvent
   | DocumentVersionEvent
+  | ModelCallBatchStartEvent
   | StepSkipEvent
   | RemediationEvent
   | RunEndEvent

@@ -93,6 +93,15 @@ export interface StepContext {
   /** A journaled model call: answered from the journal when this exact call was already recorded. */
   callModel(request: ModelRequest): Promise<ModelResponse>;
   /**
+   * Announces the `count` calls a fan-out is about to make, in the exact order `callModel` will be
+   * given them (`requestAt(i)` must return the very object passed to `callModel` later; it is asked
+   * only for the calls being declared): they are declared in the journal a window ahead
+   * (`model-call-batch-start`), so each one leaves without waiting for its own start to commit.
+   * `window` (≥ 1) is how many calls ahead are declared; twice the fan-out's concurrency keeps lanes
+   * from ever waiting. A call that is not the announced one at its position is journaled as usual.
+   */
+  announceCalls(count: number, requestAt: (index: number) => ModelRequest, window: number): void;
+  /**
    * Approximate tokens of a text, counted as the model layer counts prompts (o200k_base), so a step
    * can size what it puts in a prompt (document summaries) in the units context windows are checked in.
    */

@@ -122,3 +122,39 @@ it("flags two ok results for one call, and a run that did not succeed", async ()
   expect(text).toMatch(/run r2 is pending, not succeeded/);
   expect(text).toMatch(/run r2: step brief never ended/);
 });
+
+it("counts a fan-out's declared calls as started, once, from the declaration on", async () => {
+  const stepId = chaosStepIds[0]!;
+  const declared: Array<[RunEvent, number]> = [
+    [{ type: "model-call-batch-start", stepId, attempt: 1, callKeys: ["k-declared"] }, 1090],
+    [{ type: "model-call-start", stepId, attempt: 1, callKey: "k-declared", model: "m" }, 1093],
+    [
+      {
+        type: "model-call-end",
+        stepId,
+        attempt: 1,
+        callKey: "k-declared",
+        model: "m",
+        outcome: "ok",
+        durationMs: 3,
+      },
+      1095,
+    ],
+  ];
+  await finishedRun("r1", 1000, declared);
+  // The request left after the declaration, before its own start committed: not a violation.
+  const clean = await verifyChaos(
+    store,
+    ["r1"],
+    [...goodRequests("r1", 1000), request(7, "r1", stepId, 1091)],
+  );
+  expect(clean.violations).toEqual([]);
+  expect(clean.callStarts).toBe(7);
+  // Before the declaration it is one.
+  const early = await verifyChaos(
+    store,
+    ["r1"],
+    [...goodRequests("r1", 1000), request(7, "r1", stepId, 1005)],
+  );
+  expect(early.violations.join("\n")).toMatch(/came before its model-call-start/);
+});

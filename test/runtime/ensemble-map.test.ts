@@ -308,6 +308,60 @@ describe.each(engines)("ensemble and map steps ($name)", ({ make, skip }) => {
     expect(r.end("stories")!.output).toMatchObject({ items: 5, succeeded: 5, concurrency: 2 });
   });
 
+  it("map: item calls are declared a window ahead, and a resumed map calls again only the unanswered ones", async () => {
+    // Item c never answers before the "crash"; every other item does.
+    const answer = (r: ModelRequest) =>
+      r.schemaName === "backlog" ? backlog : JSON.stringify({ story: r.prompt });
+    const first: ModelClient = {
+      specificationVersion: "v1",
+      generate: (request, options) =>
+        request.prompt.includes("item c")
+          ? new Promise((_, reject) =>
+              options?.signal?.addEventListener("abort", () => reject(new Error("killed"))),
+            )
+          : scriptedModels(answer).generate(request, options),
+    };
+    const runtime = h.runtime(first);
+    const started = await runtime.start(loadTestWorkflow(mapYaml("collect"), mapFiles), { topic: "tea" });
+    const controller = new AbortController();
+    const driving = runtime.drive(started.id, controller.signal);
+    const itemEnds = async () =>
+      (await h.store.readEvents(started.id)).filter(
+        (e) => e.event.type === "model-call-end" && e.event.stepId === "stories",
+      ).length;
+    await waitFor(async () => (await itemEnds()) === 4);
+    controller.abort();
+    expect(await driving).toBe("interrupted");
+
+    const journal = (await h.store.readEvents(started.id)).map((e) => e.event);
+    const batches = journal.filter((e) => e.type === "model-call-batch-start");
+    const itemStarts = journal.filter((e) => e.type === "model-call-start" && e.stepId === "stories");
+    // Concurrency 2: windows of 4 calls, the second declared as the first window's calls go out.
+    expect(batches.map((b) => b.callKeys.length)).toEqual([4, 1]);
+    const declared = batches.flatMap((b) => b.callKeys);
+    expect(new Set(declared).size).toBe(5);
+    // Each item's own start is journaled too, after the batch that declared it.
+    for (const start of itemStarts) {
+      const key = (start as { callKey: string }).callKey;
+      const batchAt = journal.findIndex(
+        (e) => e.type === "model-call-batch-start" && e.callKeys.includes(key),
+      );
+      expect(batchAt).toBeGreaterThanOrEqual(0);
+      expect(batchAt).toBeLessThan(journal.indexOf(start));
+    }
+
+    const second = scriptedModels(answer);
+    const resumed = new Runtime({ ...runtime.deps, store: await h.reopen(), models: second });
+    expect(await resumed.drive(started.id)).toBe("succeeded");
+    expect(second.calls.map((c) => c.prompt)).toEqual(["Story 2 for item c"]);
+    const stories = JSON.parse(
+      (await documentText(h.store, (await h.store.listDocumentVersions(started.id, "stories")).at(-1)!))!,
+    ) as Array<{ story: string }>;
+    expect(stories.map((s) => s.story)).toEqual(
+      ["a", "b", "c", "d", "e"].map((x, i) => `Story ${i} for item ${x}`),
+    );
+  });
+
   it("map onItemError: collect records the error (also in the document's errors), skip drops it", async () => {
     const collectFiles = {
       ...mapFiles,

@@ -14,7 +14,7 @@ export async function answerQuestions(
   context: StepContext,
   slots: readonly AnswerSlot[],
   /** Each item's request without the ask instruction, and the schema of one result. */
-  plain: readonly ModelRequest[],
+  plain: (index: number) => ModelRequest,
   itemSchema: Record<string, unknown> | undefined,
   answers: Array<SlotResult | undefined>,
   concurrency: number,
@@ -40,8 +40,8 @@ export async function answerQuestions(
   if (waiting) return "waiting";
   const again: AnswerSlot[] = asking.map(({ index, questions }) => ({
     request: {
-      ...plain[index]!,
-      prompt: `${plain[index]!.prompt}\n\nQuestions:\n${questions.join("\n")}\nAnswers:\n${replies.get(index)}`,
+      ...plain(index),
+      prompt: `${plain(index).prompt}\n\nQuestions:\n${questions.join("\n")}\nAnswers:\n${replies.get(index)}`,
     },
     schema: itemSchema ?? slots[index]!.schema,
   }));

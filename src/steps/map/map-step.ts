@@ -41,21 +41,29 @@ export const mapStep: StepExecutor = {
     const itemSchema = shape.kind === "text" ? undefined : shape.itemSchema;
     const itemModels = await chooseDocumentModels(context, itemSchema, "map-item");
     const template = step.prompt.text;
-    const plain = items.map((item, index) => {
-      const data = { ...base, item, index };
+    // Built when each item's call starts (or is declared), not all before the first one leaves: a
+    // 1,000-item map would otherwise render 1,000 prompts before its first call.
+    const plain = memo((index) => {
+      const data = { ...base, item: items[index], index };
       const prompt = renderTemplate(template, (path) => lookupPath(data, path));
       return documentRequest(context, prompt, itemModels, itemSchema, `${outputId}-item`);
     });
     // With `ask:`, an item may answer with clarification questions instead of its result.
     const askSchema = step.ask && itemSchema ? { anyOf: [itemSchema, clarificationSchema] } : itemSchema;
-    const slots = plain.map((request) => ({
-      request: step.ask
+    const asked = memo((index) => {
+      const request = plain(index);
+      return step.ask
         ? {
             ...request,
             prompt: `${request.prompt}\n\n${askInstruction}`,
             ...(askSchema ? { schema: askSchema } : {}),
           }
-        : request,
+        : request;
+    });
+    const slots = items.map((_, index) => ({
+      get request() {
+        return asked(index);
+      },
       schema: askSchema,
     }));
     const first = await askValid(context, slots, {
@@ -117,6 +125,19 @@ export function resolveOver(data: Record<string, unknown>, over: string): unknow
   if (Array.isArray(value)) return value;
   const found = value === undefined ? "missing" : value === null ? "null" : typeof value;
   return `over '${over}' must be an array, but it is ${found}`;
+}
+
+/** `make(index)` on first use, then the same object every time (a call is announced by identity). */
+function memo<T>(make: (index: number) => T): (index: number) => T {
+  const made = new Map<number, T>();
+  return (index) => {
+    let value = made.get(index);
+    if (value === undefined) {
+      value = make(index);
+      made.set(index, value);
+    }
+    return value;
+  };
 }
 
 const failed = (name: string, message: string, retryable: boolean): StepOutcome => ({

@@ -43,8 +43,11 @@ export async function askValid(
   options: AskOptions,
 ): Promise<Array<SlotResult | undefined>> {
   const results: Array<SlotResult | undefined> = new Array(slots.length).fill(undefined);
-  let pending = slots.map((slot, index) => ({ index, request: slot.request }));
+  // A slot's request is read only when its call starts (or is declared): a map builds them lazily.
+  let pending: Array<{ index: number; request?: ModelRequest }> = slots.map((_, index) => ({ index }));
   let stopped = false;
+  // The first answers start in slot order: declared a window ahead, none of them waits for a commit.
+  context.announceCalls(slots.length, (i) => slots[i]!.request, 2 * options.concurrency);
   for (let repair = 0; repair <= maxRepairs && pending.length > 0 && !stopped; repair++) {
     const retry: typeof pending = [];
     const settle = (index: number, result: SlotResult) => {
@@ -57,7 +60,7 @@ export async function askValid(
       () => stopped,
       ({ index, request }) =>
         // No await before callModel: the call must start (and take its number) synchronously.
-        context.callModel(request).then(
+        context.callModel(request ?? slots[index]!.request).then(
           (response) => {
             const checked = checkDocument(response.text, slots[index]!.schema);
             if (checked.ok)
