@@ -5,7 +5,14 @@
  * and every call already recorded in the journal is answered from it, never repeated.
  */
 import { setMaxListeners } from "node:events";
-import { apply, decide, engineGraph, inFlightSteps, initialState } from "../engine/index.js";
+import {
+  apply,
+  decide,
+  type EngineGraph,
+  engineGraph,
+  inFlightSteps,
+  initialState,
+} from "../engine/index.js";
 import { StoreConflictError } from "../errors/index.js";
 import { plan as planWorkflow } from "../planner/index.js";
 import type { RunEvent } from "../spec/index.js";
@@ -16,7 +23,7 @@ import { dueExpiries, nextExpiryMs } from "./expiry.js";
 import { JournalWriter } from "./journal-writer.js";
 import { loadPinned } from "./pinned.js";
 import { RunIndex } from "./run-index.js";
-import type { DriveOutcome, RuntimeDeps } from "./types.js";
+import type { DriveOutcome, PinnedDefinition, RuntimeDeps } from "./types.js";
 
 export { loadPinned, loadPinnedWorkflow } from "./pinned.js";
 export type { PinnedDefinition } from "./types.js";
@@ -37,6 +44,21 @@ export async function driveRun(
   return outcome;
 }
 
+/** The engine graph of a pinned definition: derived once per definition (both are immutable). */
+const graphs = new WeakMap<PinnedDefinition, EngineGraph>();
+function graphOf(pinned: PinnedDefinition): EngineGraph {
+  let graph = graphs.get(pinned);
+  if (!graph) {
+    graph = engineGraph(
+      pinned.workflow,
+      planWorkflow(pinned.workflow, { prices: {} }),
+      pinned.routing ?? "arbiter",
+    );
+    graphs.set(pinned, graph);
+  }
+  return graph;
+}
+
 async function driveJournal(
   deps: RuntimeDeps,
   runId: string,
@@ -53,7 +75,7 @@ async function driveJournal(
   // A dry run stays a dry run whoever resumes it: it never switches to real models, nor back.
   const models = pinned.dryRun ? deps.dryRunModels : deps.models;
   if (!models) throw new Error(`run ${runId} is a dry run; resume it with --dry-run`);
-  const graph = engineGraph(workflow, planWorkflow(workflow, { prices: {} }), pinned.routing ?? "arbiter");
+  const graph = graphOf(pinned);
   const state = initialState(graph);
   const index = new RunIndex();
   index.inputs = run.inputs as Record<string, unknown>;
@@ -138,13 +160,14 @@ async function driveJournal(
   };
 
   try {
+    // Queued, not awaited: it commits (with its status change) before anything appended after it, and
+    // nothing outside the process has happened yet, so the first step need not wait for it.
     if (entries.length === 0)
-      await writer.append(
-        [{ type: "run-start", workflowName: workflow.name, workflowHash: run.workflowHash }],
-        {
+      writer
+        .append([{ type: "run-start", workflowName: workflow.name, workflowHash: run.workflowHash }], {
           status: "running",
-        },
-      );
+        })
+        .catch(() => undefined);
     else if (run.status !== "running") await store.updateRunStatus(runId, ["pending", "waiting"], "running");
     // Requests to a person whose time ran out get their default answer now (an approval's onTimeout).
     const expired = dueExpiries(index, state, deps.now());
