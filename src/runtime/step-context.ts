@@ -16,6 +16,7 @@ import type {
 } from "../spec/index.js";
 import type { HumanInputResult, RunSnapshot, StepContext } from "../steps/types.js";
 import { generateWithBudgetApproval } from "./budget-approval.js";
+import { CallDeclarations } from "./call-declarations.js";
 import { runChild } from "./child-run.js";
 import { modelChooser } from "./choose-models.js";
 import { sha256, stableStringify } from "./hash.js";
@@ -40,61 +41,11 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
   const callContext = modelCallContext(scope, step, attempt);
   const keyOf = (call: number, request: ModelRequest) =>
     sha256(stableStringify({ step: step.id, round, attempt, call, request }));
-  /** The fan-out announced with `announceCalls`: its calls' keys, and how far they are declared. */
-  let announced:
-    | {
-        firstCall: number;
-        count: number;
-        requestAt: (index: number) => ModelRequest;
-        keys: string[];
-        window: number;
-        declaredTo: number;
-      }
-    | undefined;
-  /** Durability of each declared call's batch, by key. */
-  const declarations = new Map<string, Promise<void>>();
-  /** The key of announced call number `call` (computed once, for its declaration or its call). */
-  const keyAt = (plan: NonNullable<typeof announced>, call: number): string => {
-    const i = call - plan.firstCall;
-    plan.keys[i] ??= keyOf(call, plan.requestAt(i));
-    return plan.keys[i]!;
-  };
-  /** The key of call `call` when it is the very request announced at that position. */
-  const announcedKey = (call: number, request: ModelRequest): string | undefined => {
-    const i = announced ? call - announced.firstCall : -1;
-    return announced && i >= 0 && i < announced.count && announced.requestAt(i) === request
-      ? keyAt(announced, call)
-      : undefined;
-  };
-  /**
-   * The durability of announced call `call`'s declaration, declaring the next window first when `call`
-   * is within half a window of the declared end; undefined for a call that is not the announced one.
-   */
-  const declaration = (call: number, callKey: string): Promise<void> | undefined => {
-    const plan = announced;
-    const last = plan ? plan.firstCall + plan.count - 1 : -1;
-    if (!plan || call < plan.firstCall || call > last || keyAt(plan, call) !== callKey) return undefined;
-    if (call + Math.floor(plan.window / 2) > plan.declaredTo && plan.declaredTo < last) {
-      const from = Math.max(call, plan.declaredTo + 1);
-      const to = Math.min(last, from + plan.window - 1);
-      const callKeys: string[] = [];
-      for (let n = from; n <= to; n++) {
-        const key = keyAt(plan, n);
-        if (!index.callEnds.has(key)) callKeys.push(key);
-      }
-      plan.declaredTo = to;
-      if (callKeys.length > 0) {
-        // Awaited by the calls it covers (usually long durable when they come): a failure poisons the
-        // writer and reaches them there.
-        const durable = writer.append([
-          { type: "model-call-batch-start", stepId: step.id, attempt, callKeys },
-        ]);
-        durable.catch(() => undefined);
-        for (const key of callKeys) declarations.set(key, durable);
-      }
-    }
-    return declarations.get(callKey);
-  };
+  const declarations = new CallDeclarations(
+    keyOf,
+    (callKeys) => writer.append([{ type: "model-call-batch-start", stepId: step.id, attempt, callKeys }]),
+    (callKey) => index.callEnds.has(callKey),
+  );
   const context: StepContext = {
     runId: scope.runId,
     workflow: scope.workflow,
@@ -116,24 +67,17 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
     },
     chooseModels: modelChooser(scope, step, attempt, round),
     announceCalls(count, requestAt, window) {
-      announced = {
-        firstCall: calls + 1,
-        count,
-        requestAt,
-        keys: [],
-        window: Math.max(1, window),
-        declaredTo: calls,
-      };
+      declarations.announce(calls + 1, count, requestAt, window);
     },
     async callModel(request: ModelRequest): Promise<ModelResponse> {
       const callNumber = ++calls;
-      const callKey = announcedKey(callNumber, request) ?? keyOf(callNumber, request);
+      const callKey = declarations.keyFor(callNumber, request) ?? keyOf(callNumber, request);
       const recorded = index.callEnds.get(callKey);
       if (recorded) return recordedResponse(scope, recorded.result, recorded.resultBlob);
       const model = request.models[0] ?? "auto";
       // Durable before the request leaves: every paid call has a trace in the journal, even after a crash.
       // An announced call is covered by its durable batch declaration: its own start commits later.
-      const declared = declaration(callNumber, callKey);
+      const declared = declarations.declaration(callNumber, callKey);
       if (declared) {
         writer.record([{ type: "model-call-start", stepId: step.id, attempt, callKey, model }]);
         await declared;

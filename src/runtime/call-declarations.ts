@@ -1,0 +1,89 @@
+/**
+ * Fan-out calls declared ahead (`model-call-batch-start`): a `map` or `ensemble` announces the calls it
+ * is about to make, in order, and their keys are journaled a window ahead, so each call leaves once its
+ * declaration is durable instead of waiting for a commit of its own (docs/engine.md). One instance per
+ * step attempt; `keyOf` is the step context's call-key function, so a declared key is exactly the key
+ * the call will have.
+ */
+import type { ModelRequest } from "../spec/index.js";
+
+interface Announced {
+  readonly firstCall: number;
+  readonly count: number;
+  readonly requestAt: (index: number) => ModelRequest;
+  readonly window: number;
+  readonly keys: string[];
+  declaredTo: number;
+}
+
+export class CallDeclarations {
+  private announced: Announced | undefined;
+  /** Durability of each declared call's batch, by key. */
+  private readonly durable = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly keyOf: (call: number, request: ModelRequest) => string,
+    /** Journals one declaration (awaited by the calls it covers); keys already answered are left out. */
+    private readonly declare: (callKeys: string[]) => Promise<void>,
+    private readonly answered: (callKey: string) => boolean,
+  ) {}
+
+  /** Calls numbered from `firstCall` will be `requestAt(0)`, `requestAt(1)`, … (same objects). */
+  announce(
+    firstCall: number,
+    count: number,
+    requestAt: (index: number) => ModelRequest,
+    window: number,
+  ): void {
+    this.announced = {
+      firstCall,
+      count,
+      requestAt,
+      window: Math.max(1, window),
+      keys: [],
+      declaredTo: firstCall - 1,
+    };
+  }
+
+  /** The key of call `call` when it is the very request announced at that position (computed once). */
+  keyFor(call: number, request: ModelRequest): string | undefined {
+    const plan = this.announced;
+    const i = plan ? call - plan.firstCall : -1;
+    return plan && i >= 0 && i < plan.count && plan.requestAt(i) === request
+      ? this.keyAt(plan, call)
+      : undefined;
+  }
+
+  /**
+   * The durability of announced call `call`'s declaration, declaring the next window first when `call`
+   * is within half a window of the declared end; undefined for a call that is not the announced one.
+   */
+  declaration(call: number, callKey: string): Promise<void> | undefined {
+    const plan = this.announced;
+    const last = plan ? plan.firstCall + plan.count - 1 : -1;
+    if (!plan || call < plan.firstCall || call > last || this.keyAt(plan, call) !== callKey) return undefined;
+    if (call + Math.floor(plan.window / 2) > plan.declaredTo && plan.declaredTo < last) {
+      const from = Math.max(call, plan.declaredTo + 1);
+      const to = Math.min(last, from + plan.window - 1);
+      const callKeys: string[] = [];
+      for (let n = from; n <= to; n++) {
+        const key = this.keyAt(plan, n);
+        if (!this.answered(key)) callKeys.push(key);
+      }
+      plan.declaredTo = to;
+      if (callKeys.length > 0) {
+        const durable = this.declare(callKeys);
+        // A failure poisons the journal writer; the calls awaiting this declaration report it.
+        durable.catch(() => undefined);
+        for (const key of callKeys) this.durable.set(key, durable);
+      }
+    }
+    return this.durable.get(callKey);
+  }
+
+  private keyAt(plan: Announced, call: number): string {
+    const i = call - plan.firstCall;
+    plan.keys[i] ??= this.keyOf(call, plan.requestAt(i));
+    return plan.keys[i]!;
+  }
+}
