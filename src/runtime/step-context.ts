@@ -76,12 +76,10 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
       if (recorded) return recordedResponse(scope, recorded.result, recorded.resultBlob);
       const model = request.models[0] ?? "auto";
       // Durable before the request leaves: every paid call has a trace in the journal, even after a crash.
-      // An announced call is covered by its durable batch declaration: its own start commits later.
+      // An announced call's start is its batch declaration (`model-call-batch-start`), durable first.
       const declared = declarations.declaration(callNumber, callKey);
-      if (declared) {
-        writer.record([{ type: "model-call-start", stepId: step.id, attempt, callKey, model }]);
-        await declared;
-      } else await writer.append([{ type: "model-call-start", stepId: step.id, attempt, callKey, model }]);
+      if (declared) await declared;
+      else await writer.append([{ type: "model-call-start", stepId: step.id, attempt, callKey, model }]);
       const startedMs = deps.now();
       try {
         const response = await generateWithBudgetApproval(

@@ -84,10 +84,10 @@ export interface ModelCallStartEvent extends EventBase {
 
 /**
  * Calls a fan-out (`map` items, `ensemble` members) is about to make, declared before any of them
- * leaves: once this is durable, a call whose key is listed may go out before its own
- * `model-call-start` commits (that start is still journaled, with the next batch), so the lanes of a
- * fan-out never wait for a commit per item. A declared call without an `-end` was in flight at a crash,
- * like a lone `-start`, and may run again; one never started costs nothing.
+ * leaves: this is their `model-call-start` (they get no other), so once it is durable each listed call
+ * may go out without a commit of its own, and a fan-out's lanes never wait for one per item. A declared
+ * call without an `-end` was in flight at a crash, like a lone `-start`, and may run again; one never
+ * started costs nothing.
  */
 export interface ModelCallBatchStartEvent extends EventBase {
   readonly type: "model-call-batch-start";
