@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { modelStep, workflow } from "../testing/workflow-builder.js";
-import { noProviderMessage, providersAvailable } from "./availability.js";
+import { noProviderMessage, providersAvailable, unreachableConditionalSteps } from "./availability.js";
 import { builtinCatalog } from "./catalog/index.js";
 
 const catalog = builtinCatalog();
@@ -39,5 +39,22 @@ describe("providersAvailable", () => {
       .build();
     expect(providersAvailable(catalog, { OPENAI_API_KEY: "k" }, twoSteps)).toBe(false);
     expect(noProviderMessage(catalog, { OPENAI_API_KEY: "k" }, twoSteps)).toContain("ANTHROPIC_API_KEY");
+  });
+
+  it("does not stop a run for a step behind `when:`, but names it for a warning", () => {
+    const conditional = workflow("w")
+      .document("a")
+      .document("b")
+      .step(
+        modelStep("x", { models: ["openai/gpt-4o"], outputs: ["a"] }),
+        modelStep("y", { models: ["anthropic/claude-sonnet-4-5"], outputs: ["b"], when: "inputs.deep" }),
+      )
+      .build();
+    const env = { OPENAI_API_KEY: "k" };
+    expect(providersAvailable(catalog, env, conditional)).toBe(true);
+    expect(unreachableConditionalSteps(catalog, env, conditional)).toEqual(["y"]);
+    expect(unreachableConditionalSteps(catalog, { ...env, ANTHROPIC_API_KEY: "k" }, conditional)).toEqual([]);
+    // The steps that always run still must be reachable.
+    expect(providersAvailable(catalog, { ANTHROPIC_API_KEY: "k" }, conditional)).toBe(false);
   });
 });

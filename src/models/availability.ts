@@ -17,22 +17,30 @@ export function providerUsable(provider: ProviderPreset, env: Env, catalog?: Quo
   return unavailableReason(provider, env, catalog) === undefined;
 }
 
-/** Whether every step that calls models can reach at least one of its candidates. */
+/**
+ * Whether every step that always runs and calls models can reach at least one of its candidates. A
+ * step behind `when:` may be skipped, so it does not stop the run here: `unreachableConditionalSteps`
+ * names those for a warning, and such a step fails with its model error only if it does run.
+ */
 export function providersAvailable(catalog: QuorumCatalog, env: Env, workflow: Workflow): boolean {
-  const usable = Object.values(catalog.providers).filter((p) => providerUsable(p, env, catalog));
-  for (const step of workflow.steps) {
-    if (!("models" in step)) continue;
-    if (step.models.length === 0) {
-      if (usable.length === 0) return false;
-      continue;
-    }
-    const reachable = step.models.some((ref) => {
-      const provider = catalog.providers[parseModelRef(ref).provider];
-      return provider !== undefined && providerUsable(provider, env, catalog);
-    });
-    if (!reachable) return false;
-  }
-  return true;
+  return workflow.steps.every((step) => step.when !== undefined || stepReachable(catalog, env, step));
+}
+
+/** Steps behind `when:` whose models cannot be reached: they fail if their condition holds. */
+export function unreachableConditionalSteps(catalog: QuorumCatalog, env: Env, workflow: Workflow): string[] {
+  return workflow.steps
+    .filter((step) => step.when !== undefined && !stepReachable(catalog, env, step))
+    .map((step) => step.id);
+}
+
+function stepReachable(catalog: QuorumCatalog, env: Env, step: Workflow["steps"][number]): boolean {
+  if (!("models" in step)) return true;
+  if (step.models.length === 0)
+    return Object.values(catalog.providers).some((p) => providerUsable(p, env, catalog));
+  return step.models.some((ref) => {
+    const provider = catalog.providers[parseModelRef(ref).provider];
+    return provider !== undefined && providerUsable(provider, env, catalog);
+  });
 }
 
 /** What to tell a user who has no provider configured: a few lines, each a way out. */

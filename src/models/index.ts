@@ -5,6 +5,7 @@ export {
   providersAvailable,
   providerUnavailableReason,
   providerUsable,
+  unreachableConditionalSteps,
 } from "./availability.js";
 export * from "./budget/index.js";
 export * from "./cache/index.js";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { loadWorkflow } from "../../definition/index.js";
-import { noProviderMessage, providersAvailable } from "../../models/index.js";
+import { noProviderMessage, providersAvailable, unreachableConditionalSteps } from "../../models/index.js";
 import { durationPattern, hasErrors, type JsonValue, parseDurationMs } from "../../spec/index.js";
 import { loadProject, readTextOrUndefined } from "../context.js";
 import { CliError, exitCodes } from "../errors.js";
@@ -84,6 +84,13 @@ export function registerRun(program: Command, io: Io): void {
         const inputs = parseInputs(options.input);
         if (!options.dryRun && !providersAvailable(project.catalog, process.env, workflow))
           throw new CliError(noProviderMessage(project.catalog, process.env, workflow));
+        const unreachable = options.dryRun
+          ? []
+          : unreachableConditionalSteps(project.catalog, process.env, workflow);
+        if (unreachable.length > 0)
+          io.err(
+            `warning: no model of ${unreachable.map((id) => `'${id}'`).join(", ")} can be reached (no API key or server); ${unreachable.length === 1 ? "it runs" : "they run"} only when ${unreachable.length === 1 ? "its" : "their"} 'when:' holds, and would then fail`,
+          );
         const open = await openRuntime({ db: options.db, dryRun: options.dryRun, project });
         try {
           const run = await open.runtime.start(workflow, inputs, {
