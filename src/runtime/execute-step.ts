@@ -21,6 +21,9 @@ const cachedContentBytes = 256 * 1024;
 /** Documents up to this size are journaled in their `document-version` event (docs/store.md). */
 const inlineDocumentBytes = 16 * 1024;
 
+/** `String.prototype.isWellFormed` (Node ≥ 20; not in this TypeScript lib): no lone surrogate. */
+const wellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
+
 const defaultRetryDelayMs = (attempt: number) =>
   Math.floor(Math.random() * Math.min(30_000, 500 * 2 ** (attempt - 1)));
 
@@ -224,9 +227,12 @@ async function documentEvents(
     // A small document travels in its event (one journal write per step); a larger one is a blob stored
     // in the same transaction as these events (AppendOptions.blobs), not in one of its own.
     const inline = bytes.byteLength <= inlineDocumentBytes;
-    if (!inline) blobs.push({ hash: blobHash, bytes });
-    // Its consumers read it from memory, not back from the store (a round trip per step on PostgreSQL).
-    if (bytes.byteLength <= cachedContentBytes) scope.index.contents.set(blobHash, content);
+    if (!inline) {
+      blobs.push({ hash: blobHash, bytes });
+      // Its consumers read it from memory, not back from the store (a round trip per step on
+      // PostgreSQL). An inline document needs no such copy: its event, in the run index, holds it.
+      if (bytes.byteLength <= cachedContentBytes) scope.index.contents.set(blobHash, content);
+    }
     const version = (scope.state.documentVersions.get(documentId) ?? 0) + 1;
     events.push({
       type: "document-version",
@@ -238,8 +244,9 @@ async function documentEvents(
       attempt,
       ...(model ? { model } : {}),
       inputVersions,
-      // Its UTF-8 bytes are exactly `bytes`: `content` came from a string, so it has no invalid sequences.
-      ...(inline ? { content: bytes.toString("utf8") } : {}),
+      // The text whose UTF-8 is exactly `bytes`: `content` itself, unless a lone surrogate in it was
+      // replaced when it was encoded.
+      ...(inline ? { content: wellFormed(content) ? content : bytes.toString("utf8") } : {}),
     });
   }
   return { events, blobs };

@@ -150,11 +150,11 @@ it("counts a fan-out's declared calls as started, once, from the declaration on"
   );
   expect(clean.violations).toEqual([]);
   expect(clean.callStarts).toBe(7);
-  // Before the declaration it is one.
+  // One millisecond before the declaration it is one: only the step's first call had started then.
   const early = await verifyChaos(
     store,
     ["r1"],
-    [...goodRequests("r1", 1000), request(7, "r1", stepId, 1005)],
+    [...goodRequests("r1", 1000), request(7, "r1", stepId, 1089)],
   );
   expect(early.violations.join("\n")).toMatch(/came before its model-call-start/);
 });

@@ -2,7 +2,7 @@
  * The run commands end to end, in-process, on a real SQLite file: a dry run that waits for its
  * approval, the inbox, approve, status, docs and export, and the refusal to run without a provider.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -61,6 +61,35 @@ describe("quorum run", () => {
       expect(result.exitCode).toBe(2);
       expect(result.stderr).toContain("no model provider is available");
       expect(result.stderr).toContain("--dry-run");
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it("starts when only a step behind `when:` cannot reach a model, and warns about that step", async () => {
+    const project = join(dir, "conditional");
+    mkdirSync(join(project, "prompts"), { recursive: true });
+    writeFileSync(join(project, "prompts", "deep.md"), "Go deep.");
+    writeFileSync(
+      join(project, "workflow.yaml"),
+      `quorum: 1
+name: conditional
+inputs:
+  deep: { type: boolean }
+documents:
+  analysis: { format: markdown }
+steps:
+  - { id: sign-off, kind: approval }
+  - { id: deep-dive, kind: model, models: [anthropic/claude-sonnet-4-5], prompt: prompts/deep.md, outputs: [analysis], when: inputs.deep, needs: [sign-off] }
+`,
+    );
+    const saved = { ...process.env };
+    for (const key of Object.keys(process.env)) if (/_API_KEY/.test(key)) delete process.env[key];
+    try {
+      const result = await cli("run", join(project, "workflow.yaml"), "--db", db, "-i", "deep=false");
+      expect(result.stderr).toContain("warning: no model of 'deep-dive' can be reached");
+      expect(result.stderr).not.toContain("no model provider is available");
+      expect(result.exitCode).toBe(3);
     } finally {
       process.env = saved;
     }

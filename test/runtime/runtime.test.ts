@@ -3,6 +3,7 @@
  * lineage, exactly-once calls across an interrupted run, retries, schema repair, remediation,
  * clarification, approval, cancellation, conditions.
  */
+import { createHash } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ModelClient } from "../../src/spec/index.js";
 import { scriptedModels } from "../../src/testing/index.js";
@@ -62,6 +63,19 @@ describe.each(engines)("runtime on SQLite ($name)", ({ make, skip }) => {
       { documentId: "outline", version: 1 },
     ]);
     expect((await h.store.getRun(run.id))?.status).toBe("succeeded");
+  });
+
+  it("journals a small document's text whose UTF-8 is exactly its hash, even from a lone surrogate", async () => {
+    const models = scriptedModels((r) =>
+      r.schema ? JSON.stringify({ title: "Cats" }) : "# Cats \ud800 and \u00e9",
+    );
+    const runtime = h.runtime(models);
+    const run = await runtime.start(loadTestWorkflow(chainYaml, chainFiles), { topic: "cats" });
+    expect(await runtime.drive(run.id)).toBe("succeeded");
+    const draft = (await h.store.listDocumentVersions(run.id, "draft"))[0]!;
+    expect(draft.content).toBe("# Cats \ufffd and \u00e9");
+    expect(createHash("sha256").update(draft.content!, "utf8").digest("hex")).toBe(draft.blobHash);
+    expect(draft.sizeBytes).toBe(Buffer.byteLength(draft.content!));
   });
 
   it("never repeats a recorded call when a run is resumed by another process", async () => {
