@@ -19,17 +19,33 @@ function harness(answered: ReadonlySet<string> = new Set()) {
 }
 
 describe("CallDeclarations", () => {
-  it("declares a window ahead, then the next one once a call is within half a window of its end", () => {
+  it("declares half a window at once, then each next window later in the turn, before it is reached", async () => {
     const { declarations, declared, requests } = harness();
     const key = (call: number) => declarations.keyFor(call, requests[call - 3]!)!;
     expect(declarations.declaration(3, key(3))).toBeInstanceOf(Promise);
-    expect(declared).toEqual([["3:item 0", "4:item 1", "5:item 2", "6:item 3"]]);
-    declarations.declaration(4, key(4));
+    // The first calls wait for this one; the next window is not rendered between them.
+    expect(declared).toEqual([["3:item 0", "4:item 1"]]);
+    expect(declarations.declaration(4, key(4))).toBeInstanceOf(Promise);
     expect(declared).toHaveLength(1);
-    declarations.declaration(5, key(5));
-    expect(declared[1]).toEqual(["7:item 4", "8:item 5", "9:item 6", "10:item 7"]);
-    for (let call = 6; call <= 12; call++) expect(declarations.declaration(call, key(call))).toBeDefined();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(declared[1]).toEqual(["5:item 2", "6:item 3", "7:item 4", "8:item 5"]);
+    // Call 7 is within half a window of the declared end (8): the rest is scheduled, not declared yet.
+    for (let call = 5; call <= 7; call++) expect(declarations.declaration(call, key(call))).toBeDefined();
+    expect(declared).toHaveLength(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(declared[2]).toEqual(["9:item 6", "10:item 7", "11:item 8", "12:item 9"]);
+    for (let call = 8; call <= 12; call++) expect(declarations.declaration(call, key(call))).toBeDefined();
     expect(declared.flat()).toHaveLength(10);
+  });
+
+  it("declares at once a call reached before its scheduled window (nothing waits for the turn to end)", () => {
+    const { declarations, declared, requests } = harness();
+    const key = (call: number) => declarations.keyFor(call, requests[call - 3]!)!;
+    for (let call = 3; call <= 6; call++) expect(declarations.declaration(call, key(call))).toBeDefined();
+    expect(declared).toEqual([
+      ["3:item 0", "4:item 1"],
+      ["5:item 2", "6:item 3"],
+    ]);
   });
 
   it("covers only the very request announced at a position, and leaves out calls already answered", () => {
@@ -39,7 +55,11 @@ describe("CallDeclarations", () => {
     expect(declarations.declaration(3, "3:something else")).toBeUndefined();
     expect(declared).toEqual([]);
     declarations.declaration(3, declarations.keyFor(3, requests[0]!)!);
-    expect(declared).toEqual([["3:item 0", "5:item 2", "6:item 3"]]);
+    expect(declared).toEqual([["3:item 0"]]);
+    declarations.declaration(4, declarations.keyFor(4, requests[1]!)!);
+    expect(declared).toEqual([["3:item 0"]]);
+    expect(declarations.declaration(5, declarations.keyFor(5, requests[2]!)!)).toBeDefined();
+    expect(declared).toEqual([["3:item 0"], ["5:item 2", "6:item 3"]]);
     expect(declarations.declaration(13, "13:item 10")).toBeUndefined();
   });
 });

@@ -14,6 +14,8 @@ interface Announced {
   readonly window: number;
   readonly keys: string[];
   declaredTo: number;
+  /** The next window's declaration is scheduled (after the current turn's timers, see `declaration`). */
+  scheduled: boolean;
 }
 
 export class CallDeclarations {
@@ -42,6 +44,7 @@ export class CallDeclarations {
       window: Math.max(1, window),
       keys: [],
       declaredTo: firstCall - 1,
+      scheduled: false,
     };
   }
 
@@ -55,30 +58,44 @@ export class CallDeclarations {
   }
 
   /**
-   * The durability of announced call `call`'s declaration, declaring the next window first when `call`
-   * is within half a window of the declared end; undefined for a call that is not the announced one.
+   * The durability of announced call `call`'s declaration; undefined for a call that is not the announced
+   * one. A call beyond the declared end declares half a window at once (the fan-out's first calls wait
+   * for that commit); a call within half a window of the end schedules the next whole window for later in
+   * the turn (`setImmediate`), so rendering and hashing a window's requests never sits between an answer
+   * and the next call. Timers and the lanes they wake run first; the declaration then commits with the
+   * answers recorded in the same turn, long before its first call is reached. Measured in
+   * docs/performance.md.
    */
   declaration(call: number, callKey: string): Promise<void> | undefined {
     const plan = this.announced;
     const last = plan ? plan.firstCall + plan.count - 1 : -1;
     if (!plan || call < plan.firstCall || call > last || this.keyAt(plan, call) !== callKey) return undefined;
-    if (call + Math.floor(plan.window / 2) > plan.declaredTo && plan.declaredTo < last) {
-      const from = Math.max(call, plan.declaredTo + 1);
-      const to = Math.min(last, from + plan.window - 1);
-      const callKeys: string[] = [];
-      for (let n = from; n <= to; n++) {
-        const key = this.keyAt(plan, n);
-        if (!this.answered(key)) callKeys.push(key);
-      }
-      plan.declaredTo = to;
-      if (callKeys.length > 0) {
-        const durable = this.declare(callKeys);
-        // A failure poisons the journal writer; the calls awaiting this declaration report it.
-        durable.catch(() => undefined);
-        for (const key of callKeys) this.durable.set(key, durable);
-      }
+    if (call > plan.declaredTo) this.declareFrom(plan, call, Math.ceil(plan.window / 2));
+    if (!plan.scheduled && call + Math.floor(plan.window / 2) > plan.declaredTo && plan.declaredTo < last) {
+      plan.scheduled = true;
+      setImmediate(() => {
+        plan.scheduled = false;
+        if (this.announced === plan) this.declareFrom(plan, plan.declaredTo + 1, plan.window);
+      });
     }
     return this.durable.get(callKey);
+  }
+
+  /** Declares up to `size` calls from `from` (those not answered yet) in one event. */
+  private declareFrom(plan: Announced, from: number, size: number): void {
+    const to = Math.min(plan.firstCall + plan.count - 1, from + size - 1);
+    if (to < from) return;
+    const callKeys: string[] = [];
+    for (let n = from; n <= to; n++) {
+      const key = this.keyAt(plan, n);
+      if (!this.answered(key)) callKeys.push(key);
+    }
+    plan.declaredTo = to;
+    if (callKeys.length === 0) return;
+    const durable = this.declare(callKeys);
+    // A failure poisons the journal writer; the calls awaiting this declaration report it.
+    durable.catch(() => undefined);
+    for (const key of callKeys) this.durable.set(key, durable);
   }
 
   private keyAt(plan: Announced, call: number): string {

@@ -336,8 +336,12 @@ describe.each(engines)("ensemble and map steps ($name)", ({ make, skip }) => {
     const journal = (await h.store.readEvents(started.id)).map((e) => e.event);
     const batches = journal.filter((e) => e.type === "model-call-batch-start");
     const itemStarts = journal.filter((e) => e.type === "model-call-start" && e.stepId === "stories");
-    // Concurrency 2: windows of 4 calls, the second declared as the first window's calls go out.
-    expect(batches.map((b) => b.callKeys.length)).toEqual([4, 1]);
+    // Concurrency 2, window 4: half a window (2 calls) before the first call leaves; the next window is
+    // scheduled for later in the turn, unless (instant answers, a store that commits fast) call 3 gets
+    // there first and declares its half window at once. Either way no call is declared twice.
+    const sizes = batches.map((b) => b.callKeys.length);
+    expect(sizes[0]).toBe(2);
+    expect(sizes.every((n) => n <= 4)).toBe(true);
     const declared = batches.flatMap((b) => b.callKeys);
     expect(new Set(declared).size).toBe(5);
     // The declaration is each item call's start: none gets one of its own, and every answer follows it.
