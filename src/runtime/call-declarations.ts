@@ -71,7 +71,7 @@ export class CallDeclarations {
     const last = plan ? plan.firstCall + plan.count - 1 : -1;
     if (!plan || call < plan.firstCall || call > last || this.keyAt(plan, call) !== callKey) return undefined;
     if (call > plan.declaredTo) this.declareFrom(plan, call, Math.ceil(plan.window / 2));
-    if (!plan.scheduled && call + Math.floor(plan.window / 2) > plan.declaredTo && plan.declaredTo < last) {
+    if (!plan.scheduled && call + plan.window > plan.declaredTo && plan.declaredTo < last) {
       plan.scheduled = true;
       setImmediate(() => {
         plan.scheduled = false;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { stableStringify } from "./hash.js";
+import { callKeyHasher, sha256, stableStringify } from "./hash.js";
 
 /** The original form every recorded call key was made with: the fast one must match it exactly. */
 function reference(value: unknown): string {
@@ -28,5 +28,26 @@ describe("stableStringify", () => {
   it("sorts keys, drops undefined values, and writes null for what JSON cannot express", () => {
     expect(stableStringify({ b: 1, a: [undefined, () => 1], c: undefined })).toBe('{"a":[null,null],"b":1}');
     expect(stableStringify({ é: 1, z: 2, A: 3 })).toBe('{"A":3,"z":2,"é":1}');
+  });
+});
+
+describe("callKeyHasher", () => {
+  it("hashes exactly what the object form { step, round, attempt, call, request } hashes", () => {
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.nat(),
+        fc.nat(),
+        fc.nat(),
+        fc.anything({ withNullPrototype: true, withSparseArray: true }),
+        (step, round, attempt, call, request) => {
+          fc.pre(request !== undefined);
+          expect(callKeyHasher(step, round, attempt)(call, request)).toBe(
+            sha256(reference({ step, round, attempt, call, request })),
+          );
+        },
+      ),
+      { numRuns: 2_000 },
+    );
   });
 });

@@ -73,3 +73,20 @@ const oneShot = (
 
 export const sha256 = (text: string | Uint8Array): string =>
   oneShot ? oneShot("sha256", text, "hex") : crypto.createHash("sha256").update(text).digest("hex");
+
+/**
+ * The key of a step's model call: the sha256 of `stableStringify({ step, round, attempt, call, request })`,
+ * written without building that object (its keys are out of order, so every call sorted them) and with
+ * the step's part made once per step. Byte-identical to the object form (`hash.test.ts`): recorded keys
+ * never change.
+ */
+export function callKeyHasher(
+  stepId: string,
+  round: number,
+  attempt: number,
+): (call: number, request: unknown) => string {
+  const head = `{"attempt":${stableStringify(attempt)},"call":`;
+  const tail = `,"round":${stableStringify(round)},"step":${stableStringify(stepId)}}`;
+  return (call, request) =>
+    sha256(`${head}${stableStringify(call)},"request":${stableStringify(request)}${tail}`);
+}

@@ -45,6 +45,8 @@ export interface BlobWrite {
   readonly bytes: Uint8Array;
 }
 
+const ignore = (): void => undefined;
+
 /** What a process that does not drive a run may append to it (`Runtime.respond`, `wakeParent`). */
 const adoptable = new Set<RunEvent["type"]>(["human-input-response", "child-run-resume"]);
 
@@ -84,7 +86,10 @@ export class JournalWriter {
    * appended later), and a failure poisons the writer, so the next awaited append reports it.
    */
   record(events: RunEvent[], blobs: readonly BlobWrite[] = []): void {
-    this.append(events, undefined, blobs, false).catch(() => undefined);
+    if (this.failure !== undefined) return;
+    this.onQueued(events);
+    // No promise: nothing waits for it (one per answered call of a wide fan-out adds up).
+    this.enqueue({ events, options: undefined, blobs, resolve: ignore, reject: ignore }, false);
   }
 
   /** `awaited`: the caller waits for durability (counts towards an early group commit). */
@@ -97,39 +102,45 @@ export class JournalWriter {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     this.onQueued(events);
     return new Promise((resolve, reject) => {
-      for (const blob of blobs) this.pendingBlobs.set(blob.hash, blob.bytes);
-      this.queue.push({ events, options, blobs, resolve, reject });
-      // Flush after the current macrotask, not the current microtask: steps finishing in the same turn of
-      // the event loop (a fan-out's completions, a step-end and the next step-start) share one commit.
-      // Appends still resolve only once durable, so nothing runs ahead of its journal.
-      if (!this.flushing) {
-        this.waiters = 0;
-        this.flushing = new Promise<void>((go) => {
-          this.start = go;
-          scheduleFlush(go);
-        }).then(() => this.flush());
-      }
-      if (awaited && ++this.waiters === earlyCommitWaiters) {
-        const go = this.start;
-        process.nextTick(() => {
-          if (!dirty.delete(go)) return;
-          go();
-        });
-      }
+      this.enqueue({ events, options, blobs, resolve, reject }, awaited);
     });
+  }
+
+  private enqueue(pending: Pending, awaited: boolean): void {
+    for (const blob of pending.blobs) this.pendingBlobs.set(blob.hash, blob.bytes);
+    this.queue.push(pending);
+    // Flush after the current macrotask, not the current microtask: steps finishing in the same turn of
+    // the event loop (a fan-out's completions, a step-end and the next step-start) share one commit.
+    // Appends still resolve only once durable, so nothing runs ahead of its journal.
+    if (!this.flushing) {
+      this.waiters = 0;
+      this.flushing = new Promise<void>((go) => {
+        this.start = go;
+        scheduleFlush(go);
+      }).then(() => this.flush());
+    }
+    if (awaited && ++this.waiters === earlyCommitWaiters) {
+      const go = this.start;
+      process.nextTick(() => {
+        if (!dirty.delete(go)) return;
+        go();
+      });
+    }
   }
 
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
-      // Batches with options (status changes) go alone so the option applies to exactly their events.
-      const first = this.queue[0]!;
-      const batch = first.options ? [this.queue.shift()!] : this.takeWhile((p) => !p.options);
+      // At most one append with options (a status change, a wake-up time) per batch: its options apply to
+      // the whole batch, in the same transaction (a run's last events and its run-end commit together;
+      // run-start commits with the first step's start). The runs row only records where the journal
+      // stands, so when in the batch the change falls does not matter; two changes go in two batches.
+      const batch = this.takeBatch();
+      const options = batch.find((p) => p.options)?.options;
       const events = batch.flatMap((p) => p.events);
       const blobs = batch.flatMap((p) => p.blobs);
-      const options =
-        blobs.length > 0 ? { ...first.options, blobs: blobs.map((b) => b.bytes) } : first.options;
+      const withBlobs = blobs.length > 0 ? { ...options, blobs: blobs.map((b) => b.bytes) } : options;
       try {
-        const result = await this.store.appendEvents(this.runId, this.nextSeq, events, options);
+        const result = await this.store.appendEvents(this.runId, this.nextSeq, events, withBlobs);
         this.nextSeq = result.nextSeq;
         for (const blob of blobs) this.pendingBlobs.delete(blob.hash);
         this.onDurable(events);
@@ -174,10 +185,17 @@ export class JournalWriter {
     return true;
   }
 
-  private takeWhile(predicate: (p: Pending) => boolean): Pending[] {
-    const taken: Pending[] = [];
-    while (this.queue.length > 0 && predicate(this.queue[0]!)) taken.push(this.queue.shift()!);
-    return taken;
+  private takeBatch(): Pending[] {
+    let withOptions = false;
+    let taken = 0;
+    for (const p of this.queue) {
+      if (p.options) {
+        if (withOptions) break;
+        withOptions = true;
+      }
+      taken++;
+    }
+    return this.queue.splice(0, taken);
   }
 
   /**
