@@ -99,6 +99,17 @@ describe("parseFast", () => {
     expectAgreement(text);
   });
 
+  it("still takes a comment before a nested block or a value indented like the value", () => {
+    for (const text of [
+      "steps:\n# first\n  - id: a\n",
+      "m:\n  kind:\n #c\n    a: b\n",
+      "m:\n  kind:\n     #c\n     model\n",
+    ]) {
+      expect(parseFast(text), text).toBeDefined();
+      expectAgreement(text);
+    }
+  });
+
   it("takes the repository's workflow, role, fragment and config files", () => {
     for (const text of [validYaml, ...exampleFiles]) {
       expect(parseFast(text)).toBeDefined();
@@ -136,6 +147,9 @@ describe("parseFast", () => {
       // js-yaml reads `---#` as a document marker and a comment; for `yaml` it is a plain key.
       gluedMarker: "---#quorum: 1\nname: demo\n",
       gluedEnd: "a: 1\n...x: 2\n",
+      // `yaml` rejects a plain value after a comment indented no deeper than its key (seed -1596278560).
+      outdentedCommentBeforeValue: "m:\n  kind:\n #c\n     model\n",
+      commentAtKeyIndentBeforeValue: "kind:\n#c\n  model\n",
     };
     for (const [name, text] of Object.entries(declined)) expect(parseFast(text), name).toBeUndefined();
   });

@@ -122,7 +122,8 @@ const declined = new Error("declined by the fast path");
  * and root scalars have odd corners of their own.
  */
 export function parseFast(text: string): { value: unknown } | undefined {
-  if (deferredConstructs.test(text) || hasLongLine(text)) return undefined;
+  if (deferredConstructs.test(text) || hasLongLine(text) || hasOutdentedCommentBeforeValue(text))
+    return undefined;
   const opened: number[] = [];
   let value: unknown;
   try {
@@ -219,3 +220,39 @@ function hasLongLine(text: string): boolean {
   }
   return false;
 }
+
+/**
+ * A key whose value starts on a later line, with a comment line between them indented no deeper than
+ * the key, and the value a plain scalar (`kind:⏎ #c⏎     model`): `yaml` rejects it
+ * (MULTILINE_IMPLICIT_KEY), js-yaml reads `kind: model`. A sequence or mapping there is fine for both,
+ * and so is the usual comment before a block (`steps:⏎# first⏎  - id: a`).
+ */
+function hasOutdentedCommentBeforeValue(text: string): boolean {
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!/:[ \t]*(?:#.*)?\r?$/.test(line) || line.trimStart().startsWith("#")) continue;
+    const keyIndent = indentOf(line);
+    let commentBetween = false;
+    for (let j = i + 1; j < lines.length; j++) {
+      const next = lines[j]!;
+      const content = next.trim();
+      if (content === "") continue;
+      if (content.startsWith("#")) {
+        if (indentOf(next) <= keyIndent) commentBetween = true;
+        continue;
+      }
+      if (
+        commentBetween &&
+        indentOf(next) > keyIndent &&
+        !/^-(?:[ \t]|$)/.test(content) &&
+        !/:(?:[ \t]|$)/.test(content)
+      )
+        return true;
+      break;
+    }
+  }
+  return false;
+}
+
+const indentOf = (line: string): number => line.length - line.trimStart().length;
