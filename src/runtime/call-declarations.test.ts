@@ -62,4 +62,15 @@ describe("CallDeclarations", () => {
     expect(declared).toEqual([["3:item 0"], ["5:item 2", "6:item 3"]]);
     expect(declarations.declaration(13, "13:item 10")).toBeUndefined();
   });
+
+  it("declares nothing more once the announcement has ended, not even a window already scheduled", async () => {
+    const { declarations, declared, requests } = harness();
+    const end = declarations.announce(3, requests.length, (i) => requests[i]!, 4);
+    declarations.declaration(3, declarations.keyFor(3, requests[0]!)!);
+    expect(declared).toEqual([["3:item 0", "4:item 1"]]);
+    end();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(declared).toHaveLength(1);
+    expect(declarations.keyFor(5, requests[2]!)).toBeUndefined();
+  });
 });

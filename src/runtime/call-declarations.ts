@@ -30,14 +30,17 @@ export class CallDeclarations {
     private readonly answered: (callKey: string) => boolean,
   ) {}
 
-  /** Calls numbered from `firstCall` will be `requestAt(0)`, `requestAt(1)`, … (same objects). */
+  /**
+   * Calls numbered from `firstCall` will be `requestAt(0)`, `requestAt(1)`, … (same objects). Returns
+   * the announcement's end: after it, nothing more is declared for it.
+   */
   announce(
     firstCall: number,
     count: number,
     requestAt: (index: number) => ModelRequest,
     window: number,
-  ): void {
-    this.announced = {
+  ): () => void {
+    const plan: Announced = {
       firstCall,
       count,
       requestAt,
@@ -45,6 +48,10 @@ export class CallDeclarations {
       keys: [],
       declaredTo: firstCall - 1,
       scheduled: false,
+    };
+    this.announced = plan;
+    return () => {
+      if (this.announced === plan) this.announced = undefined;
     };
   }
 

@@ -42,7 +42,11 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
   const keyOf: (call: number, request: ModelRequest) => string = callKeyHasher(step.id, round, attempt);
   const declarations = new CallDeclarations(
     keyOf,
-    (callKeys) => writer.append([{ type: "model-call-batch-start", stepId: step.id, attempt, callKeys }]),
+    // Nothing is declared once the attempt is aborted: those calls will not be made.
+    (callKeys) =>
+      scope.signal.aborted
+        ? Promise.reject(scope.signal.reason)
+        : writer.append([{ type: "model-call-batch-start", stepId: step.id, attempt, callKeys }]),
     (callKey) => index.callEnds.has(callKey),
   );
   const context: StepContext = {
@@ -66,7 +70,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
     },
     chooseModels: modelChooser(scope, step, attempt, round),
     announceCalls(count, requestAt, window) {
-      declarations.announce(calls + 1, count, requestAt, window);
+      return declarations.announce(calls + 1, count, requestAt, window);
     },
     // Promise chains, not an async function: a suspended async function keeps its whole frame, and a
     // 1,000-item fan-out made 1,000 of them at once (a third of its allocation, measured).

@@ -99,8 +99,10 @@ export interface StepContext {
    * (`model-call-batch-start`), so each one leaves without waiting for its own start to commit.
    * `window` (≥ 1) is how many calls ahead are declared; twice the fan-out's concurrency keeps lanes
    * from ever waiting. A call that is not the announced one at its position is journaled as usual.
+   * Returns `end`, to call once the fan-out has made (or given up) its announced calls: nothing more is
+   * declared after it (a window scheduled for later in the turn would otherwise land after the step).
    */
-  announceCalls(count: number, requestAt: (index: number) => ModelRequest, window: number): void;
+  announceCalls(count: number, requestAt: (index: number) => ModelRequest, window: number): () => void;
   /**
    * Approximate tokens of a text, counted as the model layer counts prompts (o200k_base), so a step
    * can size what it puts in a prompt (document summaries) in the units context windows are checked in.

@@ -120,7 +120,7 @@ describe.each(engines)("ensemble and map steps ($name)", ({ make, skip }) => {
       events.find((e) => e.type === "step-error" && e.stepId === stepId) as
         | { error: { name: string; message: string } }
         | undefined;
-    return { outcome, runId: started.id, runtime, content, end, error };
+    return { outcome, runId: started.id, runtime, events, content, end, error };
   };
 
   it("tolerates a failing member (k of n) and first-valid takes list order, not the fastest", async () => {
@@ -410,6 +410,11 @@ describe.each(engines)("ensemble and map steps ($name)", ({ make, skip }) => {
       message: expect.stringContaining("item 2 failed: Error: boom"),
     });
     expect(models.calls.some((c) => c.prompt.includes("item e"))).toBe(false);
+    // Nothing is declared once the fan-out stops: no declaration after the step's error, none later.
+    const errorAt = r.events.findIndex((e) => e.type === "step-error" && e.stepId === "stories");
+    expect(r.events.slice(errorAt).some((e) => e.type === "model-call-batch-start")).toBe(false);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await h.store.readEvents(r.runId)).toHaveLength(r.events.length);
   });
 
   it("map over something that is not an array fails with a clear error", async () => {

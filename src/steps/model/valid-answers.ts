@@ -47,59 +47,67 @@ export async function askValid(
   let pending: Array<{ index: number; request?: ModelRequest }> = slots.map((_, index) => ({ index }));
   let stopped = false;
   // The first answers start in slot order: declared a window ahead, none of them waits for a commit.
-  context.announceCalls(slots.length, (i) => slots[i]!.request, 2 * options.concurrency);
-  for (let repair = 0; repair <= maxRepairs && pending.length > 0 && !stopped; repair++) {
-    const retry: typeof pending = [];
-    const settle = (index: number, result: SlotResult) => {
-      results[index] = result;
-      if (!result.ok && options.stopOnFailure) stopped = true;
-    };
-    await inOrderPool(
-      pending,
-      options.concurrency,
-      () => stopped,
-      ({ index, request }) =>
-        // No await before callModel: the call must start (and take its number) synchronously.
-        context.callModel(request ?? slots[index]!.request).then(
-          (response) => {
-            const checked = checkDocument(response.text, slots[index]!.schema);
-            if (checked.ok)
-              return settle(index, {
-                ok: true,
-                text: checked.text,
-                value: checked.value,
-                model: response.model,
+  const endAnnouncement = context.announceCalls(
+    slots.length,
+    (i) => slots[i]!.request,
+    2 * options.concurrency,
+  );
+  try {
+    for (let repair = 0; repair <= maxRepairs && pending.length > 0 && !stopped; repair++) {
+      const retry: typeof pending = [];
+      const settle = (index: number, result: SlotResult) => {
+        results[index] = result;
+        if (!result.ok && options.stopOnFailure) stopped = true;
+      };
+      await inOrderPool(
+        pending,
+        options.concurrency,
+        () => stopped,
+        ({ index, request }) =>
+          // No await before callModel: the call must start (and take its number) synchronously.
+          context.callModel(request ?? slots[index]!.request).then(
+            (response) => {
+              const checked = checkDocument(response.text, slots[index]!.schema);
+              if (checked.ok)
+                return settle(index, {
+                  ok: true,
+                  text: checked.text,
+                  value: checked.value,
+                  model: response.model,
+                  repairs: repair,
+                  dryRun: response.dryRun === true,
+                });
+              if (repair < maxRepairs)
+                return void retry.push({
+                  index,
+                  request: repairRequest(slots[index]!.request, checked.errors),
+                });
+              settle(index, {
+                ok: false,
+                error: {
+                  name: "InvalidDocument",
+                  message: `no valid answer after ${maxRepairs + 1} tries: ${checked.errors.slice(0, 3).join("; ")}`,
+                },
                 repairs: repair,
-                dryRun: response.dryRun === true,
+                retryable: true,
               });
-            if (repair < maxRepairs)
-              return void retry.push({
-                index,
-                request: repairRequest(slots[index]!.request, checked.errors),
+            },
+            (error: unknown) => {
+              if (context.signal.aborted) throw error;
+              const err = error as Error & { isRetryable?: boolean };
+              settle(index, {
+                ok: false,
+                error: { name: err.name || "Error", message: err.message },
+                repairs: repair,
+                retryable: err.isRetryable ?? true,
               });
-            settle(index, {
-              ok: false,
-              error: {
-                name: "InvalidDocument",
-                message: `no valid answer after ${maxRepairs + 1} tries: ${checked.errors.slice(0, 3).join("; ")}`,
-              },
-              repairs: repair,
-              retryable: true,
-            });
-          },
-          (error: unknown) => {
-            if (context.signal.aborted) throw error;
-            const err = error as Error & { isRetryable?: boolean };
-            settle(index, {
-              ok: false,
-              error: { name: err.name || "Error", message: err.message },
-              repairs: repair,
-              retryable: err.isRetryable ?? true,
-            });
-          },
-        ),
-    );
-    pending = retry.sort((a, b) => a.index - b.index);
+            },
+          ),
+      );
+      pending = retry.sort((a, b) => a.index - b.index);
+    }
+  } finally {
+    endAnnouncement();
   }
   return results;
 }
