@@ -1,9 +1,12 @@
 /**
- * The workflow every chaos run executes: six model steps with a fan-out and a join,
+ * The workflow every chaos run executes: six model steps with a fan-out and a join, and a `map` over
+ * the brief's points (one call per point, one at a time, so its calls are declared window by window
+ * and a kill can land between a declaration and its call),
  *
  *   brief ──▶ market ─┐
- *         ──▶ risks  ─┼──▶ synthesis ──▶ summary
- *         ──▶ costs  ─┘
+ *         ──▶ risks  ─┤
+ *         ──▶ costs  ─┼──▶ synthesis ──▶ summary
+ *         ──▶ angles ─┘   (map: one call per point)
  *
  * Every prompt carries `[run <id> step <id>]`, so each request the fake provider receives can be
  * attributed to the journal of the run and step that made it.
@@ -25,6 +28,7 @@ documents:
   costs: { schema: schemas/part.json }
   synthesis: { schema: schemas/part.json }
   summary: { schema: schemas/part.json }
+  angles: { format: markdown }
 defaults:
   models: [${chaosModel}]
   retries: 2
@@ -33,10 +37,17 @@ steps:
   - { id: market, kind: model, prompt: prompts/part.md, inputs: [brief], outputs: [market] }
   - { id: risks, kind: model, prompt: prompts/part.md, inputs: [brief], outputs: [risks] }
   - { id: costs, kind: model, prompt: prompts/part.md, inputs: [brief], outputs: [costs] }
+  - id: angles
+    kind: map
+    prompt: prompts/angle.md
+    inputs: [brief]
+    over: documents.brief.points
+    concurrency: 1
+    outputs: [angles]
   - id: synthesis
     kind: model
     prompt: prompts/part.md
-    inputs: [market, risks, costs]
+    inputs: [market, risks, costs, angles]
     outputs: [synthesis]
   - { id: summary, kind: model, prompt: prompts/part.md, inputs: [synthesis], outputs: [summary] }
 `;
@@ -53,11 +64,13 @@ const partSchema = {
 const files = {
   "chaos/workflow.yaml": yaml,
   "chaos/prompts/part.md": "[run {{ run.id }} step {{ step.id }}]\nWrite the {{ step.id }} part as JSON.\n",
+  "chaos/prompts/angle.md":
+    "[run {{ run.id }} step {{ step.id }}]\nPoint {{ index }}: {{ item }}\nWrite one angle on it.\n",
   "chaos/schemas/part.json": JSON.stringify(partSchema),
 };
 
 /** Steps per chaos run: what "every step ended" is checked against. */
-export const chaosStepIds = ["brief", "market", "risks", "costs", "synthesis", "summary"] as const;
+export const chaosStepIds = ["brief", "market", "risks", "costs", "angles", "synthesis", "summary"] as const;
 
 export function chaosWorkflow(): Workflow {
   const result = loadWorkflowText("chaos/workflow.yaml", yaml, {

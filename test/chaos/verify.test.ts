@@ -80,12 +80,18 @@ it("passes a clean session", async () => {
   await finishedRun("r1", 1000);
   const verdict = await verifyChaos(store, ["r1"], goodRequests("r1", 1000));
   expect(verdict.violations).toEqual([]);
-  expect(verdict).toMatchObject({ runsSucceeded: 1, callsRecorded: 6, callStarts: 6, providerRequests: 6 });
+  const steps = chaosStepIds.length;
+  expect(verdict).toMatchObject({
+    runsSucceeded: 1,
+    callsRecorded: steps,
+    callStarts: steps,
+    providerRequests: steps,
+  });
 });
 
 it("flags a recorded call that was repeated, and a request with no journaled start", async () => {
   await finishedRun("r1", 1000);
-  const requests = [...goodRequests("r1", 1000), request(7, "r1", "brief", 1050)];
+  const requests = [...goodRequests("r1", 1000), request(chaosStepIds.length + 1, "r1", "brief", 1050)];
   const verdict = await verifyChaos(store, ["r1"], requests);
   expect(verdict.violations.join("\n")).toMatch(/2 requests but 1 journaled starts/);
   expect(verdict.violations.join("\n")).toMatch(/repeats a call recorded at 1015/);
@@ -146,15 +152,15 @@ it("counts a fan-out's declared calls as started, once, from the declaration on"
   const clean = await verifyChaos(
     store,
     ["r1"],
-    [...goodRequests("r1", 1000), request(7, "r1", stepId, 1091)],
+    [...goodRequests("r1", 1000), request(chaosStepIds.length + 1, "r1", stepId, 1091)],
   );
   expect(clean.violations).toEqual([]);
-  expect(clean.callStarts).toBe(7);
+  expect(clean.callStarts).toBe(chaosStepIds.length + 1);
   // One millisecond before the declaration it is one: only the step's first call had started then.
   const early = await verifyChaos(
     store,
     ["r1"],
-    [...goodRequests("r1", 1000), request(7, "r1", stepId, 1089)],
+    [...goodRequests("r1", 1000), request(chaosStepIds.length + 1, "r1", stepId, 1089)],
   );
   expect(early.violations.join("\n")).toMatch(/came before its model-call-start/);
 });
