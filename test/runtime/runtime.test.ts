@@ -65,6 +65,29 @@ describe.each(engines)("runtime on SQLite ($name)", ({ make, skip }) => {
     expect((await h.store.getRun(run.id))?.status).toBe("succeeded");
   });
 
+  it("journals a call whose client throws instead of rejecting as a failed call, and retries it", async () => {
+    let thrown = 0;
+    const inner = scriptedModels((r) => (r.schema ? JSON.stringify({ title: "Cats" }) : "# Cats"));
+    const models: ModelClient = {
+      specificationVersion: "v1",
+      generate(request, options) {
+        if (thrown++ === 0) throw new Error("client bug: thrown, not rejected");
+        return inner.generate(request, options);
+      },
+    };
+    const runtime = h.runtime(models);
+    const run = await runtime.start(loadTestWorkflow(chainYaml, chainFiles), { topic: "cats" });
+    expect(await runtime.drive(run.id)).toBe("succeeded");
+    const ends = (await h.store.readEvents(run.id))
+      .map((e) => e.event)
+      .filter((e) => e.type === "model-call-end");
+    expect(ends[0]).toMatchObject({
+      outcome: "error",
+      error: { message: "client bug: thrown, not rejected" },
+    });
+    expect(ends.filter((e) => e.outcome === "ok")).toHaveLength(2);
+  });
+
   it("journals a small document's text whose UTF-8 is exactly its hash, even from a lone surrogate", async () => {
     const models = scriptedModels((r) =>
       r.schema ? JSON.stringify({ title: "Cats" }) : "# Cats \ud800 and \u00e9",
