@@ -6,7 +6,7 @@
  */
 
 import type { Runtime } from "../../src/runtime/index.js";
-import type { ModelClient, Workflow } from "../../src/spec/index.js";
+import type { JsonValue, ModelClient, Workflow } from "../../src/spec/index.js";
 import { benchModel, floorRequest } from "./models.js";
 import { median, promisePool, ratio, settle } from "./stats.js";
 import { benchRuntime, type StoreFactory } from "./stores.js";
@@ -53,11 +53,12 @@ export async function againstPool(
   ids: readonly string[],
   concurrency: number,
   repetitions: number,
+  inputs: Record<string, JsonValue> = {},
 ): Promise<Omit<FanOutResult, "engine" | "items" | "concurrency" | "callLatencyMs">> {
   const engineMs: number[] = [];
   const floorMs: number[] = [];
   for (let r = -1; r < repetitions; r++) {
-    const run = await runtime.start(workflow, {});
+    const run = await runtime.start(workflow, inputs);
     await settle();
     let started = performance.now();
     const outcome = await runtime.drive(run.id);

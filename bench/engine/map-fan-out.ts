@@ -1,13 +1,18 @@
 /**
  * The same 1,000-item fan-out (DESIGN.md §6 row 2) written the way a quorum workflow fans out over
- * items: one `map` step over a document's array, `concurrency: 50`, each item one 5 ms call. Every
- * item's call is still journaled (its start committed before the request leaves, its end after),
- * but the step-level events (start, route decision, document, end) are paid once for the map, not
- * once per item as in `fan-out.ts`, where each item is a step of its own. The floor is the same
- * 50-lane `Promise.all` pool over the same mock.
+ * items: one `map` step, `concurrency: 50`, each item one 5 ms call. Every item's call is still
+ * journaled (declared in a `model-call-batch-start` committed before it leaves, its end after), but the
+ * step-level events (start, route decision, document, end) are paid once for the map, not once per item
+ * as in `fan-out.ts`, where each item is a step of its own. The floor is the same 50-lane `Promise.all`
+ * pool over the same mock.
+ *
+ * `source: "input"` (the verdict) maps over a list the run is given, as the floor is given its items;
+ * `source: "document"` maps over a document a first model step writes, so its run also pays that step
+ * (its call, validating and storing a 1,000-item document): reported beside it.
  */
 import { loadWorkflowText, memoryFileSystem } from "../../src/definition/index.js";
 import type {
+  JsonValue,
   ModelCatalog,
   ModelClient,
   ModelRequest,
@@ -17,8 +22,8 @@ import type {
 import { againstPool, type FanOutResult } from "./fan-out.js";
 import { benchRuntime, type StoreFactory } from "./stores.js";
 
-/** Same fields as the 1,000-steps form. */
-export type MapFanOutResult = FanOutResult;
+/** Same fields as the 1,000-steps form, and where the items came from. */
+export type MapFanOutResult = FanOutResult & { source: MapSource };
 
 const benchModelRef = "openai/gpt-4o-mini";
 const catalog: ModelCatalog = {
@@ -28,8 +33,22 @@ const catalog: ModelCatalog = {
   },
 };
 
-function mapWorkflow(concurrency: number): Workflow {
-  const yaml = `quorum: 1
+function mapWorkflow(concurrency: number, source: MapSource): Workflow {
+  const map = `{ id: fan, kind: map, prompt: prompts/item.md, concurrency: ${concurrency}, outputs: [results]`;
+  const yaml =
+    source === "input"
+      ? `quorum: 1
+name: map-fan-out
+inputs:
+  items: { type: list }
+defaults:
+  models: [${benchModelRef}]
+documents:
+  results: { format: markdown }
+steps:
+  - ${map}, over: inputs.items }
+`
+      : `quorum: 1
 name: map-fan-out
 defaults:
   models: [${benchModelRef}]
@@ -38,7 +57,7 @@ documents:
   results: { format: markdown }
 steps:
   - { id: plan, kind: model, prompt: prompts/plan.md, outputs: [backlog] }
-  - { id: fan, kind: map, prompt: prompts/item.md, inputs: [backlog], over: documents.backlog.items, concurrency: ${concurrency}, outputs: [results] }
+  - ${map}, inputs: [backlog], over: documents.backlog.items }
 `;
   const files = {
     "/bench/prompts/plan.md": "plan",
@@ -74,18 +93,30 @@ function mapModel(items: readonly string[], latencyMs: number): ModelClient {
   };
 }
 
+/** Where the map's items come from: a list input (the verdict) or a document a first step writes. */
+export type MapSource = "input" | "document";
+
 export async function measureMapFanOut(
   factory: StoreFactory,
-  options: { items?: number; concurrency?: number; latencyMs?: number; repetitions?: number } = {},
-): Promise<FanOutResult> {
+  options: {
+    items?: number;
+    concurrency?: number;
+    latencyMs?: number;
+    repetitions?: number;
+    source?: MapSource;
+  } = {},
+): Promise<MapFanOutResult> {
   const items = options.items ?? 1000;
   const concurrency = options.concurrency ?? 50;
   const latencyMs = options.latencyMs ?? 5;
+  const source = options.source ?? "input";
   const ids = Array.from({ length: items }, (_, i) => `item${i}`);
-  const store = await factory.open("map-fan-out");
+  const store = await factory.open(`map-fan-out-${source}`);
   const models = mapModel(ids, latencyMs);
   const runtime = benchRuntime(store, models, { maxConcurrentSteps: concurrency });
-  const workflow = mapWorkflow(concurrency);
-  const timed = await againstPool(runtime, workflow, models, ids, concurrency, options.repetitions ?? 5);
-  return { engine: factory.engine, items, concurrency, callLatencyMs: latencyMs, ...timed };
+  const workflow = mapWorkflow(concurrency, source);
+  const inputs: Record<string, JsonValue> = source === "input" ? { items: ids } : {};
+  const repetitions = options.repetitions ?? 5;
+  const timed = await againstPool(runtime, workflow, models, ids, concurrency, repetitions, inputs);
+  return { engine: factory.engine, source, items, concurrency, callLatencyMs: latencyMs, ...timed };
 }

@@ -216,7 +216,8 @@ export function normalize(source: SourceFile, file: WorkflowFile, fs: FileSystem
       type: input.type,
       required: input.required ?? input.default === undefined,
       description: input.description || undefined,
-      default: input.default,
+      // A list default comes from YAML, so it is JSON data.
+      default: input.default as InputSpec["default"],
       values: input.values,
     };
   }

@@ -38,6 +38,15 @@ export function resolveInputs(
         else inputs[spec.id] = b;
         break;
       }
+      case "list": {
+        const list = typeof raw === "string" ? parseList(raw) : raw;
+        if (!Array.isArray(list))
+          problems.push(
+            `input '${spec.id}' must be a JSON array, e.g. --input ${spec.id}='["a","b"]' or --input ${spec.id}=@items.json`,
+          );
+        else inputs[spec.id] = list;
+        break;
+      }
       case "enum":
         if (!spec.values?.includes(String(raw)))
           problems.push(`input '${spec.id}' must be one of ${spec.values?.join(", ")}, got '${raw}'`);
@@ -48,4 +57,12 @@ export function resolveInputs(
     }
   }
   return { inputs, problems };
+}
+
+function parseList(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -278,10 +278,12 @@ export const StepFile = z.discriminatedUnion("kind", [
 ]);
 
 export const InputFile = z.strictObject({
-  type: z.enum(["string", "number", "boolean", "enum", "file"]),
+  type: z
+    .enum(["string", "number", "boolean", "enum", "file", "list"])
+    .describe("`list`: a JSON array (`--input name=@items.json`), which a `map` step can go over."),
   description: z.string().optional(),
   required: z.boolean().optional(),
-  default: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  default: z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown())]).optional(),
   values: z.array(z.string()).optional().describe("Allowed values of an enum input."),
 });
 

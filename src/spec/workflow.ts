@@ -3,14 +3,16 @@
  * tagged by `kind`; durations are milliseconds, prompts and schemas are loaded, defaults applied.
  * The planner and the engine only ever see this shape, never the raw file.
  */
+import type { JsonValue } from "./events.js";
 import type { Routing, StepKind } from "./workflow-file.js";
 
 export interface InputSpec {
   id: string;
-  type: "string" | "number" | "boolean" | "enum" | "file";
+  /** `list`: a JSON array, given as JSON text (`--input name=@items.json`) or an array. */
+  type: "string" | "number" | "boolean" | "enum" | "file" | "list";
   description?: string;
   required: boolean;
-  default?: string | number | boolean;
+  default?: string | number | boolean | JsonValue[];
   values?: string[];
 }
 

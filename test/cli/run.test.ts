@@ -95,6 +95,60 @@ steps:
     }
   });
 
+  it("maps over a list input read from a file (--input name=@file), and explains one that is not a list", async () => {
+    const project = join(dir, "tickets");
+    mkdirSync(join(project, "prompts"), { recursive: true });
+    writeFileSync(join(project, "prompts", "triage.md"), "Triage {{ item.title }}.");
+    writeFileSync(
+      join(project, "workflow.yaml"),
+      `quorum: 1
+name: tickets
+inputs:
+  tickets: { type: list }
+documents:
+  notes: { format: markdown }
+defaults:
+  models: [openai/gpt-4o-mini]
+steps:
+  - { id: triage, kind: map, prompt: prompts/triage.md, over: inputs.tickets, concurrency: 2, outputs: [notes] }
+`,
+    );
+    writeFileSync(
+      join(project, "tickets.json"),
+      JSON.stringify([{ title: "a" }, { title: "b" }, { title: "c" }]),
+    );
+    writeFileSync(join(project, "tickets.txt"), "a, b, c");
+    const workflow = join(project, "workflow.yaml");
+    const ok = await cli(
+      "run",
+      workflow,
+      "--dry-run",
+      "--db",
+      db,
+      "-i",
+      `tickets=@${join(project, "tickets.json")}`,
+      "--json",
+    );
+    expect(ok.exitCode).toBe(0);
+    const summary = JSON.parse(ok.stdout) as {
+      status: string;
+      steps: Array<{ id: string; output?: unknown }>;
+    };
+    expect(summary.status).toBe("succeeded");
+    const bad = await cli(
+      "run",
+      workflow,
+      "--dry-run",
+      "--db",
+      db,
+      "-i",
+      `tickets=@${join(project, "tickets.txt")}`,
+    );
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain("input 'tickets' must be a JSON array");
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("explains bad inputs and unknown runs without a stack trace", async () => {
     const bad = await cli(
       "run",

@@ -396,6 +396,38 @@ describe.each(engines)("ensemble and map steps ($name)", ({ make, skip }) => {
     expect(skipped.end("stories")!.output.errors).toBeUndefined();
   });
 
+  it("map over a list input: no step has to produce the items, and they are passed as JSON text", async () => {
+    const yaml = `quorum: 1
+name: tickets
+inputs:
+  tickets: { type: list }
+documents:
+  notes: { format: markdown }
+defaults:
+  models: [${A}]
+steps:
+  - id: each
+    kind: map
+    prompt: prompts/note.md
+    over: inputs.tickets
+    concurrency: 2
+    outputs: [notes]
+`;
+    const models = scriptedModels((r) => `note on ${r.prompt}`);
+    const runtime = h.runtime(models);
+    const workflow = loadTestWorkflow(yaml, { "prompts/note.md": "{{ index }}: {{ item.title }}" });
+    const started = await runtime.start(workflow, {
+      tickets: JSON.stringify([{ title: "login fails" }, { title: "slow export" }, { title: "typo" }]),
+    });
+    expect(await runtime.drive(started.id)).toBe("succeeded");
+    expect(models.calls.map((c) => c.prompt)).toEqual(["0: login fails", "1: slow export", "2: typo"]);
+    const notes = (await h.store.listDocumentVersions(started.id, "notes")).at(-1)!;
+    expect(await documentText(h.store, notes)).toContain("note on 2: typo");
+    await expect(runtime.start(workflow, { tickets: "login fails, typo" })).rejects.toThrow(
+      /input 'tickets' must be a JSON array/,
+    );
+  });
+
   it("map onItemError: fail-fast fails the step and starts no further item", async () => {
     const models = scriptedModels(async (r) => {
       if (r.schemaName === "backlog") return backlog;

@@ -235,6 +235,37 @@ const cases: Case[] = [
     message: "'second' is not upstream of 'qa'",
   },
   {
+    name: "map over an input that is not a list",
+    yaml: append(
+      "  - id: each\n    kind: map\n    prompt: prompts/a.md\n    over: inputs.topic\n    outputs: [doc-c]\n",
+    ).replace(
+      "  doc-b: { format: markdown }",
+      "  doc-b: { format: markdown }\n  doc-c: { format: markdown }",
+    ),
+    code: "QW023",
+    path: "steps[2].over",
+    message: "input 'topic' is a string; a map goes over an input declared with type: list",
+  },
+  {
+    name: "map over an input the workflow does not declare",
+    yaml: append(
+      "  - id: each\n    kind: map\n    prompt: prompts/a.md\n    over: inputs.tickets\n    outputs: [doc-c]\n",
+    ).replace(
+      "  doc-b: { format: markdown }",
+      "  doc-b: { format: markdown }\n  doc-c: { format: markdown }",
+    ),
+    code: "QW020",
+    path: "steps[2].over",
+    message: "the workflow has no input 'tickets' (inputs: topic)",
+  },
+  {
+    name: "a list input whose default is not a list",
+    yaml: replace("  topic: { type: string }", "  topic: { type: list, default: a }"),
+    code: "QW029",
+    path: "inputs.topic.default",
+    message: "default must be an array for a list input",
+  },
+  {
     name: "map over something that is not an array",
     yaml: append(
       "  - id: each\n    kind: map\n    prompt: prompts/a.md\n    inputs: [doc-a]\n    over: documents.doc-a.title\n    outputs: [doc-c]\n",
@@ -407,6 +438,20 @@ describe("validation rules", () => {
       '  - id: probe\n    kind: check\n    needs: [second]\n    probe: { url: "{{ inputs.topic }}/health" }\n',
     );
     expect(summarize(load(yaml).issues)).toEqual([]);
+  });
+
+  it("accepts a map over a list input, with or without a default", () => {
+    for (const declared of ["{ type: list }", "{ type: list, default: [a, b] }"]) {
+      const yaml = replace(
+        "  topic: { type: string }",
+        `  topic: { type: string }\n  tickets: ${declared}`,
+      ).replace(
+        "  doc-b: { format: markdown }",
+        "  doc-b: { format: markdown }\n  doc-c: { format: markdown }",
+      );
+      const withMap = `${yaml}  - id: each\n    kind: map\n    prompt: prompts/a.md\n    over: inputs.tickets\n    outputs: [doc-c]\n`;
+      expect(summarize(load(withMap).issues)).toEqual([]);
+    }
   });
 
   it("collects every problem in one pass", () => {

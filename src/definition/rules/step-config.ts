@@ -141,9 +141,14 @@ export const validInputs: Rule = {
         enum: "string",
         number: "number",
         boolean: "boolean",
+        list: "array",
       }[input.type];
-      if (typeof input.default !== expected)
-        here(`default must be a ${expected} for a ${input.type} input`, "default");
+      const actual = Array.isArray(input.default) ? "array" : typeof input.default;
+      if (actual !== expected)
+        here(
+          `default must be ${expected === "array" ? "an array" : `a ${expected}`} for a ${input.type} input`,
+          "default",
+        );
       else if (input.type === "enum" && input.values && !input.values.includes(String(input.default)))
         here(`default '${input.default}' is not one of ${input.values.join(", ")}`, "default");
     }

@@ -135,12 +135,34 @@ export const expressions: Rule = {
             checkExpression(step, check.expression, ["steps", step.index, "checks", i, "assert"], visible);
         });
       if (step.kind === "map") {
-        if (!step.over.startsWith("documents."))
+        const [root, name, ...rest] = step.over.split(".");
+        const overAt = ["steps", step.index, "over"];
+        if (root === "inputs") {
+          const input = name ? workflow.inputs[name] : undefined;
+          if (!input)
+            issues.push(
+              at(
+                overAt,
+                codes.unresolvedVariable,
+                `map over '${step.over}': the workflow has no input '${name ?? ""}' (inputs: ${Object.keys(workflow.inputs).join(", ") || "none"})`,
+              ),
+            );
+          else if (input.type !== "list" || rest.length > 0)
+            issues.push(
+              at(
+                overAt,
+                codes.mapOverNonArray,
+                input.type !== "list"
+                  ? `map over '${step.over}': input '${name}' is a ${input.type}; a map goes over an input declared with type: list`
+                  : `map over '${step.over}': a map goes over a list input itself (inputs.${name})`,
+              ),
+            );
+        } else if (root !== "documents")
           issues.push(
             at(
-              ["steps", step.index, "over"],
+              overAt,
               codes.mapOverNonArray,
-              `map over '${step.over}': must be an array field of a consumed document, e.g. documents.backlog.items`,
+              `map over '${step.over}': must be an array field of a consumed document (e.g. documents.backlog.items) or a list input (e.g. inputs.items)`,
             ),
           );
         else {

@@ -108,18 +108,27 @@ export const mapStep: StepExecutor = {
   },
 };
 
-/** The array `over` points at (`documents.<doc>.<path>`), or a message saying what it found instead. */
+/**
+ * The array `over` points at (`documents.<doc>.<path>`, or a list input: `inputs.<name>`), or a message
+ * saying what it found instead.
+ */
 export function resolveOver(data: Record<string, unknown>, over: string): unknown[] | string {
   const [root, documentId] = over.split(".");
+  if (root === "inputs") {
+    const value = lookupPath(data, over);
+    return Array.isArray(value) ? value : `over '${over}' must be a list input, but it is ${describe(value)}`;
+  }
   if (root !== "documents" || !documentId)
     return `over '${over}' must name an array in a consumed document, e.g. documents.backlog.items`;
   if ((data.documents as Record<string, unknown> | undefined)?.[documentId] === undefined)
     return `over '${over}': document '${documentId}' has no version yet`;
   const value = lookupPath(data, over);
   if (Array.isArray(value)) return value;
-  const found = value === undefined ? "missing" : value === null ? "null" : typeof value;
-  return `over '${over}' must be an array, but it is ${found}`;
+  return `over '${over}' must be an array, but it is ${describe(value)}`;
 }
+
+const describe = (value: unknown): string =>
+  value === undefined ? "missing" : value === null ? "null" : typeof value;
 
 /**
  * An item's slot for `askValid`, its request built on first read. A class, not an object literal with a
