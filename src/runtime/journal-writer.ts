@@ -136,8 +136,13 @@ export class JournalWriter {
       // stands, so when in the batch the change falls does not matter; two changes go in two batches.
       const batch = this.takeBatch();
       const options = batch.find((p) => p.options)?.options;
-      const events = batch.flatMap((p) => p.events);
-      const blobs = batch.flatMap((p) => p.blobs);
+      // Loops, not flatMap: this runs once per commit of every run, and flatMap showed in profiles.
+      const events: RunEvent[] = [];
+      const blobs: BlobWrite[] = [];
+      for (const p of batch) {
+        for (const event of p.events) events.push(event);
+        for (const blob of p.blobs) blobs.push(blob);
+      }
       const withBlobs = blobs.length > 0 ? { ...options, blobs: blobs.map((b) => b.bytes) } : options;
       try {
         const result = await this.store.appendEvents(this.runId, this.nextSeq, events, withBlobs);

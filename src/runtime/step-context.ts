@@ -20,7 +20,7 @@ import { CallDeclarations } from "./call-declarations.js";
 import { runChild } from "./child-run.js";
 import { modelChooser } from "./choose-models.js";
 import { callKeyHasher } from "./hash.js";
-import { readDocumentText, runData } from "./run-data.js";
+import { type RunData, readDocumentText, runData } from "./run-data.js";
 import { recordSecurityEvent } from "./security-events.js";
 import { makeToolCalls } from "./tool-calls.js";
 import type { RunScope } from "./types.js";
@@ -66,7 +66,12 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
     },
     async variables(extra = {}) {
       const only = step.kind === "gate" ? undefined : step.inputs;
-      return { ...(await runData(scope, step, {}, only)), ...extra } as unknown as Record<string, unknown>;
+      // `extra` goes into runData's own object: spreading its result into another copy made a slow
+      // object on every step (measured).
+      return (await runData(scope, step, extra as Partial<RunData>, only)) as unknown as Record<
+        string,
+        unknown
+      >;
     },
     chooseModels: modelChooser(scope, step, attempt, round),
     announceCalls(count, requestAt, window) {
