@@ -4,13 +4,23 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cli } from "./run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "quorum-cli-run-"));
 const db = `sqlite:${join(dir, "q.db")}`;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A project folder under `dir`: `workflow.yaml` and the given files; returns the workflow's path. */
+function writeProject(name: string, files: Record<string, string>, workflowYaml: string): string {
+  const project = join(dir, name);
+  for (const [path, text] of Object.entries({ ...files, "workflow.yaml": workflowYaml })) {
+    mkdirSync(dirname(join(project, path)), { recursive: true });
+    writeFileSync(join(project, path), text);
+  }
+  return join(project, "workflow.yaml");
+}
 
 describe("quorum run", () => {
   it("runs the strategy document as a dry run, waits for approval, then finishes", async () => {
@@ -67,11 +77,9 @@ describe("quorum run", () => {
   });
 
   it("starts when only a step behind `when:` cannot reach a model, and warns about that step", async () => {
-    const project = join(dir, "conditional");
-    mkdirSync(join(project, "prompts"), { recursive: true });
-    writeFileSync(join(project, "prompts", "deep.md"), "Go deep.");
-    writeFileSync(
-      join(project, "workflow.yaml"),
+    const workflow = writeProject(
+      "conditional",
+      { "prompts/deep.md": "Go deep." },
       `quorum: 1
 name: conditional
 inputs:
@@ -86,7 +94,7 @@ steps:
     const saved = { ...process.env };
     for (const key of Object.keys(process.env)) if (/_API_KEY/.test(key)) delete process.env[key];
     try {
-      const result = await cli("run", join(project, "workflow.yaml"), "--db", db, "-i", "deep=false");
+      const result = await cli("run", workflow, "--db", db, "-i", "deep=false");
       expect(result.stderr).toContain("warning: no model of 'deep-dive' can be reached");
       expect(result.stderr).not.toContain("no model provider is available");
       expect(result.exitCode).toBe(3);
@@ -96,54 +104,25 @@ steps:
   });
 
   it("maps over a list input read from a file (--input name=@file), and explains one that is not a list", async () => {
-    const project = join(dir, "tickets");
-    mkdirSync(join(project, "prompts"), { recursive: true });
-    writeFileSync(join(project, "prompts", "triage.md"), "Triage {{ item.title }}.");
-    writeFileSync(
-      join(project, "workflow.yaml"),
+    const tickets = JSON.stringify([{ title: "a" }, { title: "b" }, { title: "c" }]);
+    const workflow = writeProject(
+      "tickets",
+      { "prompts/triage.md": "Triage {{ item.title }}.", "tickets.json": tickets, "tickets.txt": "a, b, c" },
       `quorum: 1
-name: tickets
-inputs:
-  tickets: { type: list }
-documents:
-  notes: { format: markdown }
-defaults:
-  models: [openai/gpt-4o-mini]
+name: triage
+inputs: { tickets: { type: list } }
+documents: { notes: { format: markdown } }
+defaults: { models: [openai/gpt-4o-mini] }
 steps:
   - { id: triage, kind: map, prompt: prompts/triage.md, over: inputs.tickets, concurrency: 2, outputs: [notes] }
 `,
     );
-    writeFileSync(
-      join(project, "tickets.json"),
-      JSON.stringify([{ title: "a" }, { title: "b" }, { title: "c" }]),
-    );
-    writeFileSync(join(project, "tickets.txt"), "a, b, c");
-    const workflow = join(project, "workflow.yaml");
-    const ok = await cli(
-      "run",
-      workflow,
-      "--dry-run",
-      "--db",
-      db,
-      "-i",
-      `tickets=@${join(project, "tickets.json")}`,
-      "--json",
-    );
+    const runWith = (file: string, ...flags: string[]) =>
+      cli("run", workflow, "--dry-run", "--db", db, "-i", `tickets=@${join(dir, "tickets", file)}`, ...flags);
+    const ok = await runWith("tickets.json", "--json");
     expect(ok.exitCode).toBe(0);
-    const summary = JSON.parse(ok.stdout) as {
-      status: string;
-      steps: Array<{ id: string; output?: unknown }>;
-    };
-    expect(summary.status).toBe("succeeded");
-    const bad = await cli(
-      "run",
-      workflow,
-      "--dry-run",
-      "--db",
-      db,
-      "-i",
-      `tickets=@${join(project, "tickets.txt")}`,
-    );
+    expect((JSON.parse(ok.stdout) as { status: string }).status).toBe("succeeded");
+    const bad = await runWith("tickets.txt");
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain("input 'tickets' must be a JSON array");
     expect(bad.stderr).not.toMatch(/\n\s+at /);
