@@ -73,4 +73,27 @@ describe("CallDeclarations", () => {
     expect(declared).toHaveLength(1);
     expect(declarations.keyFor(5, requests[2]!)).toBeUndefined();
   });
+
+  it("a request that cannot be keyed breaks no scheduled window: only its own call fails", async () => {
+    const declared: string[][] = [];
+    const requests = Array.from({ length: 6 }, (_, i) => request(i));
+    const declarations = new CallDeclarations(
+      (call, r) => {
+        if (r.prompt === "item 3") throw new Error("cannot key item 3");
+        return `${call}:${r.prompt}`;
+      },
+      async (keys) => {
+        declared.push(keys);
+      },
+      () => false,
+    );
+    declarations.announce(1, requests.length, (i) => requests[i]!, 4);
+    declarations.declaration(1, declarations.keyFor(1, requests[0]!)!);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The scheduled window stops before item 3; item 3's own call fails; item 4 is declared on its own.
+    expect(declared).toEqual([["1:item 0", "2:item 1"], ["3:item 2"]]);
+    expect(() => declarations.keyFor(4, requests[3]!)).toThrow("cannot key item 3");
+    declarations.declaration(5, declarations.keyFor(5, requests[4]!)!);
+    expect(declared[2]).toEqual(["5:item 4", "6:item 5"]);
+  });
 });

@@ -67,9 +67,9 @@ export class CallDeclarations {
   /**
    * The durability of announced call `call`'s declaration; undefined for a call that is not the announced
    * one. A call beyond the declared end declares half a window at once (the fan-out's first calls wait
-   * for that commit); a call within half a window of the end schedules the next whole window for later in
-   * the turn (`setImmediate`), so rendering and hashing a window's requests never sits between an answer
-   * and the next call. Timers and the lanes they wake run first; the declaration then commits with the
+   * for that commit); once fewer than a window of calls are declared ahead, the next whole window is
+   * scheduled for later in the turn (`setImmediate`), so rendering and hashing a window's requests never
+   * sits between an answer and the next call. Timers and the lanes they wake run first; the declaration then commits with the
    * answers recorded in the same turn, long before its first call is reached. Measured in
    * docs/performance.md.
    */
@@ -82,7 +82,12 @@ export class CallDeclarations {
       plan.scheduled = true;
       setImmediate(() => {
         plan.scheduled = false;
-        if (this.announced === plan) this.declareFrom(plan, plan.declaredTo + 1, plan.window);
+        if (this.announced !== plan) return;
+        try {
+          this.declareFrom(plan, plan.declaredTo + 1, plan.window);
+        } catch {
+          // A request that cannot be keyed fails its own call, which declares (or keys) it when it is made.
+        }
       });
     }
     return this.durable.get(callKey);
@@ -93,11 +98,20 @@ export class CallDeclarations {
     const to = Math.min(plan.firstCall + plan.count - 1, from + size - 1);
     if (to < from) return;
     const callKeys: string[] = [];
+    let end = from - 1;
     for (let n = from; n <= to; n++) {
-      const key = this.keyAt(plan, n);
+      let key: string;
+      try {
+        key = this.keyAt(plan, n);
+      } catch (error) {
+        // A request that cannot be keyed fails its own call only: the window stops before it.
+        if (n === from) throw error;
+        break;
+      }
       if (!this.answered(key)) callKeys.push(key);
+      end = n;
     }
-    plan.declaredTo = to;
+    plan.declaredTo = end;
     if (callKeys.length === 0) return;
     const durable = this.declare(callKeys);
     // A failure poisons the journal writer; the calls awaiting this declaration report it.
