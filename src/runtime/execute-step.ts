@@ -93,8 +93,12 @@ export async function executeStep(
     const err = error as Error & { isRetryable?: boolean };
     return fail({ name: err.name || "Error", message: err.message }, err.isRetryable ?? true);
   }
-  if (outcome.type === "done" || outcome.type === "remediate")
-    await recordGateObservations(scope, gateObservations(scope, step, attempt, round, outcome.output));
+  if (outcome.type === "done" || outcome.type === "remediate") {
+    // Awaited only when there is something to record (gates): every await on the path from a step's
+    // answer to the next step's call is a turn of the microtask queue that other steps' work gets ahead of.
+    const observations = gateObservations(scope, step, attempt, round, outcome.output);
+    if (observations.length > 0) await recordGateObservations(scope, observations);
+  }
   switch (outcome.type) {
     case "waiting":
       return;
@@ -113,7 +117,7 @@ export async function executeStep(
       ]);
       return;
     case "decided": {
-      const events = await documentEvents(scope, step, attempt, outcome.documents, outcome.model);
+      const events = documentEvents(scope, step, attempt, outcome.documents, outcome.model);
       if ("error" in events) return fail(events.error, true);
       const decision = scope.state.decisions.filter((d) => d.stepId === stepId).length + 1;
       await writer.append(
@@ -142,7 +146,7 @@ export async function executeStep(
       return;
     }
     case "done": {
-      const events = await documentEvents(scope, step, attempt, outcome.documents, outcome.model);
+      const events = documentEvents(scope, step, attempt, outcome.documents, outcome.model);
       if ("error" in events) return fail(events.error, true);
       // Queued, not awaited: the run's next outside effect (the next step's first call, a request to a
       // person, the run's end) commits after it, so the next step can start in this same turn.
@@ -176,14 +180,14 @@ function stepById(workflow: Workflow, stepId: string): Step {
   return step;
 }
 
-/** Validate each produced document, store it as a blob, and describe it with its lineage. */
-async function documentEvents(
+/** Validate each produced document, store it as a blob, and describe it with its lineage (synchronous). */
+function documentEvents(
   scope: RunScope,
   step: Step,
   attempt: number,
   documents: Record<string, string>,
   model: string | undefined,
-): Promise<{ events: RunEvent[]; blobs: BlobWrite[] } | { error: { name: string; message: string } }> {
+): { events: RunEvent[]; blobs: BlobWrite[] } | { error: { name: string; message: string } } {
   const events: RunEvent[] = [];
   const blobs: BlobWrite[] = [];
   const inputVersions: DocumentRef[] = step.inputs
