@@ -37,14 +37,15 @@ export function generateWithBudgetApproval(
   return answer.catch((error: unknown) => {
     if (!(error instanceof BudgetExceededError) || error.policy !== "ask" || options.context === undefined)
       throw error;
-    return askToExceed(models, request, { ...options, context: options.context }, ask, error);
+    return askToExceed(models, request, options, options.context, ask, error);
   });
 }
 
 async function askToExceed(
   models: ModelClient,
   request: ModelRequest,
-  options: ModelCallOptions & { context: ModelCallContext },
+  options: ModelCallOptions,
+  context: ModelCallContext,
   ask: (prompt: string) => Promise<HumanInputResult>,
   error: BudgetExceededError,
 ): Promise<ModelResponse> {
@@ -65,5 +66,5 @@ async function askToExceed(
       policy: "stop",
       rejectedBy: reply.respondedBy ?? "a person",
     });
-  return models.generate(request, { ...options, context: { ...options.context, budgetApproved: true } });
+  return models.generate(request, { ...options, context: { ...context, budgetApproved: true } });
 }

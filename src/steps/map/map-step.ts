@@ -49,16 +49,16 @@ export const mapStep: StepExecutor = {
     });
     // With `ask:`, an item may answer with clarification questions instead of its result.
     const askSchema = step.ask && itemSchema ? { anyOf: [itemSchema, clarificationSchema] } : itemSchema;
-    const asked = memo((index) => {
-      const request = plain(index);
-      return step.ask
-        ? {
+    const asked = step.ask
+      ? memo((index) => {
+          const request = plain(index);
+          return {
             ...request,
             prompt: `${request.prompt}\n\n${askInstruction}`,
             ...(askSchema ? { schema: askSchema } : {}),
-          }
-        : request;
-    });
+          };
+        })
+      : plain;
     const slots = items.map((_, index) => new LazySlot(index, asked, askSchema));
     const first = await askValid(context, slots, {
       concurrency: step.concurrency,

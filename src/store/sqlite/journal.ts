@@ -22,7 +22,7 @@ import {
 } from "../event-codec.js";
 import { checkStatus, isRunnable, isTerminal } from "../rows.js";
 import type { SqliteDatabase } from "./connection.js";
-import { NEXT_SEQ_SQLITE } from "./run-columns.js";
+import { PROBE_SQLITE } from "./run-columns.js";
 
 type Statement = ReturnType<SqliteDatabase["prepare"]>;
 
@@ -50,14 +50,15 @@ export class SqliteJournal {
     private readonly putBlob: (bytes: Uint8Array) => string,
   ) {
     // A status or wake-up change rewrites the runs row (and its indexes); a plain append leaves it alone:
-    // the next sequence and the last update are read from the run's newest event (see RUN_COLUMNS_SQLITE).
+    // the next sequence and the last update are read from the run's newest event (see RUN_COLUMNS_SQLITE),
+    // so the `next_seq` column, which a plain append would leave stale anyway, is not written at all.
     this.bump = db.prepare(
-      `UPDATE runs SET next_seq = ?, updated_at = ?, status = coalesce(?, status),
+      `UPDATE runs SET updated_at = ?, status = coalesce(?, status),
          wake_at = CASE WHEN ? THEN ? ELSE wake_at END
        WHERE id = ?`,
     );
     this.db = db;
-    this.probe = db.prepare(`SELECT status, ${NEXT_SEQ_SQLITE} AS next_seq FROM runs WHERE id = ?`);
+    this.probe = db.prepare(PROBE_SQLITE);
     this.insertRef = db.prepare("INSERT OR IGNORE INTO blob_refs (run_id, blob_hash) VALUES (?, ?)");
     this.readFrom = db.prepare(
       "SELECT seq, at, payload FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq",
@@ -106,14 +107,7 @@ export class SqliteJournal {
     if (probe === undefined || probe.next_seq !== expectedNextSeq || isTerminal(probe.status))
       throw appendConflict(runId, expectedNextSeq, probe);
     if (status !== null || wakeAtMs !== undefined)
-      this.bump.run(
-        expectedNextSeq + encoded.length,
-        atMs,
-        status,
-        wakeAtMs === undefined ? 0 : 1,
-        wakeAtMs ?? null,
-        runId,
-      );
+      this.bump.run(atMs, status, wakeAtMs === undefined ? 0 : 1, wakeAtMs ?? null, runId);
     this.insertRows(runId, expectedNextSeq, encoded, atMs);
     const refs = new Set<string>();
     for (const event of encoded) for (const hash of event.blobs) refs.add(hash);

@@ -7,8 +7,11 @@
 import { RUN_COLUMNS } from "../rows.js";
 
 /** `runs.id`'s next sequence number, from its newest event. */
-export const NEXT_SEQ_SQLITE =
+const NEXT_SEQ_SQLITE =
   "coalesce((SELECT seq + 1 FROM events WHERE run_id = runs.id ORDER BY seq DESC LIMIT 1), 0)";
+
+/** A run's status and next sequence: what an append's or a status change's guard reads. */
+export const PROBE_SQLITE = `SELECT status, ${NEXT_SEQ_SQLITE} AS next_seq FROM runs WHERE id = ?`;
 
 const LAST_CHANGE_SQLITE =
   "max(updated_at, coalesce((SELECT at FROM events WHERE run_id = runs.id ORDER BY seq DESC LIMIT 1), 0))";

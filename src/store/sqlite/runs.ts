@@ -12,7 +12,7 @@ import { decodeEvent, type EventRow } from "../event-codec.js";
 import { checkStatus, isRunnable, isTerminal, type RunRow, toRunRecord } from "../rows.js";
 import { openRequests } from "../waiting.js";
 import type { SqliteDatabase } from "./connection.js";
-import { NEXT_SEQ_SQLITE, RUN_COLUMNS_SQLITE } from "./run-columns.js";
+import { PROBE_SQLITE, RUN_COLUMNS_SQLITE } from "./run-columns.js";
 
 type Statement = Database.Statement<unknown[]>;
 
@@ -38,7 +38,7 @@ export class SqliteRuns {
     );
     this.insertRef = db.prepare("INSERT OR IGNORE INTO blob_refs (run_id, blob_hash) VALUES (?, ?)");
     this.select = db.prepare(`SELECT ${RUN_COLUMNS_SQLITE} FROM runs WHERE id = ?`);
-    this.probe = db.prepare(`SELECT status, ${NEXT_SEQ_SQLITE} AS next_seq FROM runs WHERE id = ?`);
+    this.probe = db.prepare(PROBE_SQLITE);
     this.setStatus = db.prepare(
       `UPDATE runs SET status = ?, updated_at = ?, wake_at = CASE WHEN ? THEN ? ELSE wake_at END,
          lease_owner = CASE WHEN ? THEN NULL ELSE lease_owner END,
