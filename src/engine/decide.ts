@@ -43,8 +43,9 @@ export function decide(
   if (counts.succeeded + counts.skipped === state.steps.size)
     return [{ type: "finish-run", status: "succeeded" }];
   let starts = 0;
-  for (let i = state.pendingFrom; i < graph.order.length && starts < maxStarts; i++) {
-    const id = graph.order[i]!;
+  // Most urgent first (the plan's latest start): under a limit the critical path gets the slots.
+  for (let i = state.pendingFrom; i < graph.schedule.length && starts < maxStarts; i++) {
+    const id = graph.schedule[i]!;
     const step = state.steps.get(id)!;
     if (step.status !== "pending") continue;
     const arbiterId = graph.routed.get(id);

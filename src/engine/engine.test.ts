@@ -47,6 +47,35 @@ describe("decide", () => {
     expect(e.decide()).toEqual([{ type: "finish-run", status: "succeeded" }]);
   });
 
+  it("offers the most urgent ready step first: under a limit the critical path gets the slot", () => {
+    // `side` comes first in the file but has slack; `head` starts the long chain head -> tail.
+    const w = workflow("urgency")
+      .document("s")
+      .document("h")
+      .document("t")
+      .step(
+        modelStep("side", { outputs: ["s"], estimate: { durationMs: 1000 } }),
+        modelStep("head", { outputs: ["h"], estimate: { durationMs: 1000 } }),
+        modelStep("tail", { inputs: ["h"], outputs: ["t"], estimate: { durationMs: 5000 } }),
+      )
+      .build();
+    const graph = engineGraph(w, plan(w, { prices: {} }));
+    expect(graph.schedule).toEqual(["head", "tail", "side"]);
+    expect(graph.latestStartMs.get("side")).toBe(5000);
+    const state = initialState(graph);
+    expect(decide(state, graph, 1).map((c) => "stepId" in c && c.stepId)).toEqual(["head"]);
+    // Without a limit both ready steps start, most urgent first.
+    expect(decide(state, graph).map((c) => "stepId" in c && c.stepId)).toEqual(["head", "side"]);
+    apply(state, start("head"), graph);
+    expect(decide(state, graph, 1).map((c) => "stepId" in c && c.stepId)).toEqual(["side"]);
+    expect(engineGraph(diamond, plan(diamond, { prices: {} })).schedule).toEqual([
+      "top",
+      "left",
+      "right",
+      "bottom",
+    ]);
+  });
+
   it("a security-event changes nothing the engine decides", () => {
     const withEvent = engine(diamond);
     const without = engine(diamond);

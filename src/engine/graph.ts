@@ -22,6 +22,16 @@ export interface EngineGraph {
    * every route's steps simply run once in plan order.
    */
   routed: Map<string, string>;
+  /**
+   * Step ids most urgent first: by the plan's latest start (earliest start + slack), ties in file
+   * order. `decide` offers ready steps in this order, so under a concurrency limit the steps on the
+   * critical path get the slots, and a step with slack waits behind them.
+   */
+  schedule: string[];
+  /** Position of each step in `schedule`. */
+  scheduleIndex: Map<string, number>;
+  /** The plan's latest start of each step, in ms from the run's start: lower is more urgent. */
+  latestStartMs: Map<string, number>;
 }
 
 /** How a run treats `arbiter` steps (pinned with the run, so a replay decides the same way). */
@@ -56,5 +66,21 @@ export function engineGraph(
         for (const route of Object.values(step.routes))
           for (const id of route.steps) if (id !== step.id && !routed.has(id)) routed.set(id, step.id);
   const index = new Map(order.map((id, i) => [id, i]));
-  return { order, index, dependencies, dependents, inputProducers, conditional, routed };
+  const latestStartMs = new Map(plan.steps.map((p) => [p.id, p.earliestStartMs + p.slackMs]));
+  const urgency = (id: string) => latestStartMs.get(id) ?? 0;
+  // Array.prototype.sort is stable: equal latest starts keep file order.
+  const schedule = [...order].sort((a, b) => urgency(a) - urgency(b));
+  const scheduleIndex = new Map(schedule.map((id, i) => [id, i]));
+  return {
+    order,
+    index,
+    dependencies,
+    dependents,
+    inputProducers,
+    conditional,
+    routed,
+    schedule,
+    scheduleIndex,
+    latestStartMs,
+  };
 }

@@ -47,7 +47,7 @@ export interface EngineState {
   eventCount: number;
   /** Steps per status, kept by `setStatus` so deciding does not count every step on every turn. */
   statusCounts: Record<StepStatus, number>;
-  /** Index in `graph.order` below which no step is pending: where `decide` starts looking. */
+  /** Index in `graph.schedule` below which no step is pending: where `decide` starts looking. */
   pendingFrom: number;
 }
 
@@ -57,11 +57,12 @@ function setStatus(state: EngineState, step: StepState, status: StepStatus, grap
   state.statusCounts[step.status]--;
   state.statusCounts[status]++;
   step.status = status;
-  if (status === "pending") state.pendingFrom = Math.min(state.pendingFrom, graph.index.get(step.id) ?? 0);
+  if (status === "pending")
+    state.pendingFrom = Math.min(state.pendingFrom, graph.scheduleIndex.get(step.id) ?? 0);
   else
     while (
-      state.pendingFrom < graph.order.length &&
-      state.steps.get(graph.order[state.pendingFrom]!)?.status !== "pending"
+      state.pendingFrom < graph.schedule.length &&
+      state.steps.get(graph.schedule[state.pendingFrom]!)?.status !== "pending"
     )
       state.pendingFrom++;
 }

@@ -120,10 +120,11 @@ async function driveJournal(
   const wakeup = new Wakeup();
   const fatal: { failed: boolean; error?: unknown } = { failed: false };
   controller.signal.addEventListener("abort", wakeup.wake, { once: true });
-  const launch = (stepId: string, attempt: number, round: number) => {
-    const slot = deps.slots
-      ? deps.slots.acquire(run.priority, controller.signal)
-      : Promise.resolve(() => undefined);
+  const acquire = () =>
+    deps.slots ? deps.slots.acquire(run.priority, controller.signal) : Promise.resolve(() => undefined);
+  /** `after`: a less urgent step begins once that settles (the next turn); see `launchAll`. */
+  const launch = (stepId: string, attempt: number, round: number, after?: Promise<void>) => {
+    const slot = after ? after.then(acquire) : acquire();
     const task = slot
       .then((release) =>
         executeStep(
@@ -158,6 +159,24 @@ async function driveJournal(
       });
     inFlight.set(stepId, task);
   };
+  /**
+   * Steps that became ready together: the most urgent (the plan's earliest latest start) begin now,
+   * the others in the next turn of the event loop. Setting up a step (its data, prompt, route and
+   * call key) is JavaScript on the one thread, and the urgent step's first call leaves only once its
+   * start commits; setting up the ones with slack first would keep the critical path waiting for
+   * them (measured in docs/performance.md, session 6). Equal urgency (a fan-out of alike steps) all
+   * begin now, as before.
+   */
+  const launchAll = (starts: ReadonlyArray<{ stepId: string; attempt: number; round: number }>) => {
+    const urgency = (id: string) => graph.latestStartMs.get(id) ?? 0;
+    let most = Number.POSITIVE_INFINITY;
+    for (const s of starts) most = Math.min(most, urgency(s.stepId));
+    let nextTurn: Promise<void> | undefined;
+    for (const s of starts) {
+      if (urgency(s.stepId) <= most) launch(s.stepId, s.attempt, s.round);
+      else launch(s.stepId, s.attempt, s.round, (nextTurn ??= new Promise((go) => setImmediate(go))));
+    }
+  };
 
   try {
     // Queued, not awaited: it commits (with its status change) before anything appended after it, and
@@ -175,7 +194,7 @@ async function driveJournal(
     // Children this run waits on that stopped waiting while nobody woke it (a crash in between).
     const childResumes = await dueChildResumes(deps, index);
     if (childResumes.length > 0) await writer.append(childResumes);
-    for (const step of inFlightSteps(state)) launch(step.id, step.attempt, step.round);
+    launchAll(inFlightSteps(state).map((step) => ({ stepId: step.id, attempt: step.attempt, round: step.round })));
 
     const deadlineAtMs = pinned.deadlineAtMs;
     if (deadlineAtMs !== undefined)
@@ -251,7 +270,7 @@ async function driveJournal(
         writer.record(
           starts.map((s) => ({ type: "step-start" as const, stepId: s.stepId, attempt: s.attempt })),
         );
-        for (const s of starts) launch(s.stepId, s.attempt, s.round);
+        launchAll(starts);
         progressed = true;
       }
       if (progressed) continue;

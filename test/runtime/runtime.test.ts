@@ -65,6 +65,43 @@ describe.each(engines)("runtime on SQLite ($name)", ({ make, skip }) => {
     expect((await h.store.getRun(run.id))?.status).toBe("succeeded");
   });
 
+  it("starts the critical step's call before steps with slack, and under a limit gives it the slot", async () => {
+    // `side` comes first in the file but has slack; `head` starts the long chain head -> tail.
+    const yaml = `quorum: 1
+name: urgency
+documents:
+  s: { format: markdown }
+  h: { format: markdown }
+  t: { format: markdown }
+defaults:
+  models: [openai/gpt-4o-mini]
+steps:
+  - { id: side, kind: model, prompt: prompts/side.md, outputs: [s], estimate: { duration: 1s } }
+  - { id: head, kind: model, prompt: prompts/head.md, outputs: [h], estimate: { duration: 1s } }
+  - { id: tail, kind: model, prompt: prompts/tail.md, inputs: [h], outputs: [t], estimate: { duration: 5s } }
+`;
+    const files = { "prompts/side.md": "side", "prompts/head.md": "head", "prompts/tail.md": "tail" };
+    for (const maxConcurrentSteps of [Number.POSITIVE_INFINITY, 1]) {
+      const models = scriptedModels(() => "# ok");
+      const runtime = h.runtime(models, { maxConcurrentSteps });
+      const run = await runtime.start(loadTestWorkflow(yaml, files), {});
+      expect(await runtime.drive(run.id)).toBe("succeeded");
+      expect(models.calls.map((c) => c.prompt)[0], `limit ${maxConcurrentSteps}`).toBe("head");
+      const started = (await h.store.readEvents(run.id))
+        .map((e) => e.event)
+        .flatMap((e) => (e.type === "step-start" ? [e.stepId] : []));
+      expect(started, `limit ${maxConcurrentSteps}`).toEqual(
+        maxConcurrentSteps === 1 ? ["head", "tail", "side"] : ["head", "side", "tail"],
+      );
+      // The step with slack is set up only after the critical step's call has started.
+      const order = (await h.store.readEvents(run.id))
+        .map((e) => e.event)
+        .filter((e) => e.type !== "step-start" && "stepId" in e && e.stepId !== "tail")
+        .map((e) => `${e.type} ${"stepId" in e ? e.stepId : ""}`);
+      expect(order.indexOf("model-call-start head")).toBeLessThan(order.indexOf("route-decision side"));
+    }
+  });
+
   it("journals a call whose client throws instead of rejecting as a failed call, and retries it", async () => {
     let thrown = 0;
     const inner = scriptedModels((r) => (r.schema ? JSON.stringify({ title: "Cats" }) : "# Cats"));
