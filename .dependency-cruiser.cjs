@@ -16,6 +16,7 @@ const layer = (from, allowed) => ({
 module.exports = {
   forbidden: [
     layer("spec", []),
+    layer("support", []),
     layer("errors", ["spec"]),
     layer("definition", ["spec", "errors"]),
     layer("planner", ["spec", "errors"]),
@@ -32,10 +33,11 @@ module.exports = {
       "quality",
       "guard",
       "tools",
+      "support",
     ]),
-    layer("models", ["spec", "errors"]),
+    layer("models", ["spec", "errors", "support"]),
     layer("tools", ["spec", "errors"]),
-    layer("store", ["spec", "errors"]),
+    layer("store", ["spec", "errors", "support"]),
     layer("monitor", ["spec", "errors"]),
     layer("testing", ["spec", "errors", "definition", "planner", "engine", "models", "store"]),
     {

@@ -60,6 +60,18 @@ describe("quorum run", () => {
     const requirements = JSON.parse(readFileSync(join(out, "requirements.json"), "utf8")) as object;
     expect(typeof requirements).toBe("object");
     expect(existsSync(join(out, "qa-report.md"))).toBe(true);
+    // An output path the file system refuses: one clear line, not a hang (Node's recursive mkdir spins
+    // forever under /proc) nor an "internal error".
+    const refusals = [
+      join(out, "qa-report.md", "sub"),
+      ...(process.platform === "linux" ? ["/proc/quorum-x/y"] : []),
+    ];
+    for (const bad of refusals) {
+      const refused = await cli("docs", "export", runId, "--out", bad, "--db", db);
+      expect(refused.exitCode, bad).toBe(1);
+      expect(refused.stderr, bad).toMatch(/^error: cannot write the documents to '.*': .*Choose a directory/);
+      expect(refused.stderr, bad).not.toContain("internal error");
+    }
     expect((await cli("cancel", runId, "--db", db)).stdout).toContain("already finished");
   });
 

@@ -1,9 +1,10 @@
 /** `quorum docs RUN` lists a run's documents with lineage; `docs export RUN --out DIR` writes them. */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { documentText, loadPinnedWorkflow } from "../../runtime/index.js";
-import { exitCodes } from "../errors.js";
+import { makeDirectory } from "../../support/index.js";
+import { CliError, exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
 import { openRuntime } from "../runtime-context.js";
 
@@ -53,7 +54,7 @@ export function registerDocs(program: Command, io: Io): void {
         const run = await open.runtime.requireRun(runId);
         const workflow = await loadPinnedWorkflow(open.runtime.deps, run.definitionHash);
         const latest = new Map((await open.store.listDocumentVersions(runId)).map((v) => [v.documentId, v]));
-        mkdirSync(options.out, { recursive: true });
+        writable(options.out, () => makeDirectory(options.out));
         const written: string[] = [];
         for (const v of latest.values()) {
           const text = await documentText(open.store, v);
@@ -64,7 +65,7 @@ export function registerDocs(program: Command, io: Io): void {
             options.out,
             `${v.documentId}.${format === "json" ? "json" : format === "markdown" ? "md" : "txt"}`,
           );
-          writeFileSync(file, text);
+          writable(options.out, () => writeFileSync(file, text));
           written.push(file);
         }
         io.out(
@@ -79,4 +80,18 @@ export function registerDocs(program: Command, io: Io): void {
         await open.close();
       }
     });
+}
+
+/** A file system refusal under `--out` is the user's to fix (a read-only or odd path), not a bug. */
+function writable(dir: string, write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== "string") throw error;
+    throw new CliError(
+      `cannot write the documents to '${resolve(dir)}': ${(error as Error).message}. Choose a directory you can write to with --out.`,
+      exitCodes.failed,
+    );
+  }
 }

@@ -5,18 +5,11 @@
  * must be the GGUF magic, so an HTML error page saved as `model.gguf` is refused at once.
  */
 import { createHash } from "node:crypto";
-import {
-  createReadStream,
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from "node:fs";
+import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { makeDirectory } from "../../support/index.js";
 
 export interface PullProgress {
   receivedBytes: number;
@@ -78,7 +71,7 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
     const sha256 = (await sha256Of(target)).digest("hex");
     return { path: target, bytes: statSync(target).size, sha256, resumed: false, alreadyPresent: true };
   }
-  mkdirSync(options.dir, { recursive: true });
+  makeDirectory(options.dir);
   const partial = `${target}.part`;
   const have = existsSync(partial) ? statSync(partial).size : 0;
   const response = await fetch(options.url, {

@@ -6,10 +6,10 @@
  * checkpoints. A power loss can lose the last few commits but never corrupts the file; a process crash
  * (kill -9) loses nothing. That trade is what makes a durable step cost microseconds (docs/store.md).
  */
-import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { StoreCorruptError, StoreUnavailableError } from "../../errors/index.js";
+import { makeDirectory } from "../../support/index.js";
 
 export type SqliteDatabase = Database.Database;
 
@@ -32,7 +32,7 @@ export function sqliteTarget(path: string): SqliteTarget {
 export function openSqlite(target: SqliteTarget, busyTimeoutMs: number): SqliteDatabase {
   if (!target.isMemory) {
     try {
-      mkdirSync(dirname(target.path), { recursive: true });
+      makeDirectory(dirname(target.path));
     } catch (error) {
       throw new StoreUnavailableError(
         target.path,

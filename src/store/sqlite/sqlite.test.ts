@@ -60,6 +60,17 @@ describe("sqlite store specifics", () => {
     await store.close();
   });
 
+  it("a directory it cannot create gives StoreUnavailableError, and never hangs", async () => {
+    const file = join(tempDir(), "file");
+    writeFileSync(file, "x");
+    const paths = [join(file, "quorum.db"), ...(process.platform === "linux" ? ["/proc/quorum-x/q.db"] : [])];
+    for (const path of paths) {
+      const error = await openStore(`sqlite:${path}`).catch((e: unknown) => e);
+      expect(error, path).toBeInstanceOf(StoreUnavailableError);
+      expect((error as Error).message, path).toMatch(/cannot create its directory/);
+    }
+  });
+
   it("a file that is not a database gives StoreCorruptError, not a driver stack", async () => {
     const path = join(tempDir(), "garbage.db");
     writeFileSync(path, Buffer.alloc(8192, "this is not sqlite "));
