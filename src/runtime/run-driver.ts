@@ -173,8 +173,12 @@ async function driveJournal(
     for (const s of starts) most = Math.min(most, urgency(s.stepId));
     let nextTurn: Promise<void> | undefined;
     for (const s of starts) {
-      if (urgency(s.stepId) <= most) launch(s.stepId, s.attempt, s.round);
-      else launch(s.stepId, s.attempt, s.round, (nextTurn ??= new Promise((go) => setImmediate(go))));
+      if (urgency(s.stepId) <= most) {
+        launch(s.stepId, s.attempt, s.round);
+        continue;
+      }
+      nextTurn ??= new Promise((go) => setImmediate(go));
+      launch(s.stepId, s.attempt, s.round, nextTurn);
     }
   };
 
@@ -194,7 +198,9 @@ async function driveJournal(
     // Children this run waits on that stopped waiting while nobody woke it (a crash in between).
     const childResumes = await dueChildResumes(deps, index);
     if (childResumes.length > 0) await writer.append(childResumes);
-    launchAll(inFlightSteps(state).map((step) => ({ stepId: step.id, attempt: step.attempt, round: step.round })));
+    launchAll(
+      inFlightSteps(state).map((step) => ({ stepId: step.id, attempt: step.attempt, round: step.round })),
+    );
 
     const deadlineAtMs = pinned.deadlineAtMs;
     if (deadlineAtMs !== undefined)
