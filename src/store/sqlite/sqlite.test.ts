@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { StoreCorruptError, StoreUnavailableError } from "../../errors/index.js";
 import { openStore } from "../index.js";
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from "../migrations/index.js";
 import { newRun, runStart } from "../testing/fixtures.js";
 import { describeStoreContract } from "../testing/store-contract.js";
 import { openSqliteStore } from "./index.js";
@@ -140,6 +141,74 @@ describe("sqlite store specifics", () => {
     other.close();
     expect((await store.appendEvents("run-1", 0, [runStart])).nextSeq).toBe(1);
     await store.close();
+  });
+
+  it("opening a current database and reading it does not wait for another connection's write lock", async () => {
+    const path = join(tempDir(), "busy.db");
+    const first = openSqliteStore(path);
+    await first.createRun(newRun("run-1"));
+    await first.close();
+    const other = new Database(path);
+    other.exec("BEGIN IMMEDIATE");
+    other
+      .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
+      .run(999, "x", 0);
+    try {
+      const started = Date.now();
+      const store = await openStore(`sqlite:${path}`, { busyTimeoutMs: 2000 });
+      try {
+        expect((await store.getRun("run-1"))?.id).toBe("run-1");
+        expect((await store.listRuns()).runs.map((r) => r.id)).toEqual(["run-1"]);
+      } finally {
+        await store.close();
+      }
+      expect(Date.now() - started).toBeLessThan(1000);
+      // the same with EXCLUSIVE, which in WAL mode still lets readers through
+      other.exec("ROLLBACK");
+      other.exec("BEGIN EXCLUSIVE");
+      other
+        .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
+        .run(999, "x", 0);
+      const again = openSqliteStore(path, { busyTimeoutMs: 2000 });
+      expect((await again.getRun("run-1"))?.id).toBe("run-1");
+      await again.close();
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+  });
+
+  it("a fresh file is still migrated, and a pending migration still waits for the write lock", async () => {
+    const path = join(tempDir(), "fresh.db");
+    const store = openSqliteStore(path);
+    expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+    expect((await store.listRuns()).runs).toEqual([]);
+    await store.close();
+    const raw = new Database(path);
+    expect(raw.prepare("SELECT max(version) FROM schema_migrations").pluck().get()).toBe(
+      LATEST_SCHEMA_VERSION,
+    );
+    expect(raw.pragma("application_id", { simple: true })).toBe(0x51524d31);
+    raw.exec("BEGIN IMMEDIATE");
+    const probe = {
+      version: LATEST_SCHEMA_VERSION + 1,
+      name: "probe",
+      sqlite: "CREATE TABLE probe (x)",
+      postgres: "",
+    };
+    const error = (() => {
+      try {
+        openSqliteStore(path, { busyTimeoutMs: 50, migrations: [...MIGRATIONS, probe] });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    raw.exec("ROLLBACK");
+    raw.close();
+    const upgraded = openSqliteStore(path, { migrations: [...MIGRATIONS, probe] });
+    expect(upgraded.schemaVersion).toBe(probe.version);
+    await upgraded.close();
   });
 
   it("two processes appending to one run on one file never lose or duplicate a seq", async () => {
