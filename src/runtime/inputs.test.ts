@@ -23,12 +23,30 @@ describe("resolveInputs: list inputs", () => {
 
   it("says how to pass one when the value is not a JSON array", () => {
     const wf = workflowWith(list());
-    for (const given of ["a, b", '{"a": 1}', "3"]) {
-      const { problems } = resolveInputs(wf, { tickets: given });
-      expect(problems).toEqual([
-        `input 'tickets' must be a JSON array, e.g. --input tickets='["a","b"]' or --input tickets=@items.json`,
-      ]);
-    }
+    const hint = `e.g. --input tickets='["a","b"]' or --input tickets=@items.json`;
+    expect(resolveInputs(wf, { tickets: '{"a": 1}' }).problems).toEqual([
+      `input 'tickets' must be a JSON array, but the value is a JSON object; ${hint}`,
+    ]);
+    expect(resolveInputs(wf, { tickets: "3" }).problems).toEqual([
+      `input 'tickets' must be a JSON array, but the value is a number; ${hint}`,
+    ]);
+  });
+
+  it("names the file the value came from and where its JSON broke, on one line", () => {
+    const wf = workflowWith(list());
+    const hint = `e.g. --input tickets='["a","b"]' or --input tickets=@items.json`;
+    expect(resolveInputs(wf, { tickets: "a, b" }).problems).toEqual([
+      `input 'tickets' must be a JSON array, but the value is not valid JSON: Unexpected token 'a', "a, b" is not valid JSON; ${hint}`,
+    ]);
+    const text = '[\n  {"title": "a"},\n  {"title": "b",}\n]\n';
+    expect(resolveInputs(wf, { tickets: text }, { tickets: "t.json" }).problems).toEqual([
+      `input 'tickets' must be a JSON array, but file 't.json' is not valid JSON: Expected double-quoted property name in JSON at position 36 (line 3 column 17); ${hint}`,
+    ]);
+    const [problem] = resolveInputs(wf, { tickets: "[1,\n2,\nx]" }, { tickets: "t.json" }).problems;
+    expect(problem).toContain(
+      `file 't.json' is not valid JSON: Unexpected token 'x', "[1, 2, x]" is not valid JSON;`,
+    );
+    expect(problem).not.toContain("\n");
   });
 
   it("uses a declared default list, and asks for a required one", () => {
@@ -36,5 +54,30 @@ describe("resolveInputs: list inputs", () => {
       tickets: [1, 2],
     });
     expect(resolveInputs(workflowWith(list()), {}).problems[0]).toMatch(/missing required input 'tickets'/);
+  });
+});
+
+describe("resolveInputs: number inputs", () => {
+  const number = (extra: Partial<InputSpec> = {}): InputSpec => ({
+    id: "n",
+    type: "number",
+    required: true,
+    ...extra,
+  });
+
+  it("takes finite numbers, given as text or from the default", () => {
+    expect(resolveInputs(workflowWith(number()), { n: "-2.5e3" }).inputs).toEqual({ n: -2500 });
+    expect(resolveInputs(workflowWith(number({ default: 7 })), {}).inputs).toEqual({ n: 7 });
+  });
+
+  it("refuses what is not a finite number (JSON would journal Infinity as null)", () => {
+    for (const given of ["1e999", "Infinity", "-Infinity", "1e400", "NaN", "abc", "", "  "])
+      expect(resolveInputs(workflowWith(number()), { n: given })).toEqual({
+        inputs: {},
+        problems: [`input 'n' must be a finite number, got '${given}'`],
+      });
+    expect(resolveInputs(workflowWith(number({ default: Number.POSITIVE_INFINITY })), {}).problems).toEqual([
+      "input 'n' must be a finite number, got 'Infinity' (its default: in the workflow)",
+    ]);
   });
 });

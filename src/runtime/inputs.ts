@@ -7,6 +7,8 @@ import type { JsonValue, Workflow } from "../spec/index.js";
 export function resolveInputs(
   workflow: Workflow,
   given: Record<string, JsonValue>,
+  /** Input name → the file its value was read from (the CLI's --input name=@file), to name it in problems. */
+  files: Record<string, string> = {},
 ): { inputs: Record<string, JsonValue>; problems: string[] } {
   const inputs: Record<string, JsonValue> = {};
   const problems: string[] = [];
@@ -26,8 +28,12 @@ export function resolveInputs(
     }
     switch (spec.type) {
       case "number": {
+        // Infinity passes a NaN check but is journaled as null (JSON has no Infinity).
         const n = typeof raw === "number" ? raw : Number(raw);
-        if (Number.isNaN(n) || raw === "") problems.push(`input '${spec.id}' must be a number, got '${raw}'`);
+        if (!Number.isFinite(n) || (typeof raw === "string" && raw.trim() === ""))
+          problems.push(
+            `input '${spec.id}' must be a finite number, got '${raw}'${given[spec.id] === undefined ? " (its default: in the workflow)" : ""}`,
+          );
         else inputs[spec.id] = n;
         break;
       }
@@ -39,12 +45,17 @@ export function resolveInputs(
         break;
       }
       case "list": {
-        const list = typeof raw === "string" ? parseList(raw) : raw;
-        if (!Array.isArray(list))
-          problems.push(
-            `input '${spec.id}' must be a JSON array, e.g. --input ${spec.id}='["a","b"]' or --input ${spec.id}=@items.json`,
-          );
-        else inputs[spec.id] = list;
+        const parsed = typeof raw === "string" ? parseList(raw) : { value: raw };
+        if ("value" in parsed && Array.isArray(parsed.value)) {
+          inputs[spec.id] = parsed.value;
+          break;
+        }
+        const source = files[spec.id] ? `file '${files[spec.id]}'` : "the value";
+        const found =
+          "error" in parsed ? `is not valid JSON: ${parsed.error}` : `is ${jsonKind(parsed.value)}`;
+        problems.push(
+          `input '${spec.id}' must be a JSON array, but ${source} ${found}; e.g. --input ${spec.id}='["a","b"]' or --input ${spec.id}=@items.json`,
+        );
         break;
       }
       case "enum":
@@ -59,10 +70,18 @@ export function resolveInputs(
   return { inputs, problems };
 }
 
-function parseList(text: string): unknown {
+/** The parsed value, or the parser's message on one line, with the line and column when it names a position. */
+function parseList(text: string): { value: unknown } | { error: string } {
   try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    const message = (error as Error).message.replace(/\s+/g, " ");
+    const position = /at position (\d+)/.exec(message);
+    if (!position || !text.includes("\n")) return { error: message };
+    const before = text.slice(0, Number(position[1])).split("\n");
+    return { error: `${message} (line ${before.length} column ${before.at(-1)!.length + 1})` };
   }
 }
+
+const jsonKind = (value: unknown): string =>
+  value === null ? "null" : typeof value === "object" ? "a JSON object" : `a ${typeof value}`;
