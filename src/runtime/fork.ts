@@ -15,6 +15,8 @@ export async function forkRun(
   runId: string,
   fromStep: string,
   inputOverrides: Record<string, JsonValue> = {},
+  /** Create the new run leased to its driver (as `quorum run` does), so no worker takes it too. */
+  lease?: { workerId: string; leaseMs: number },
 ): Promise<{ run: RunRecord; reusedSteps: string[] }> {
   const { store } = runtime.deps;
   const source = await store.getRun(runId);
@@ -57,6 +59,7 @@ export async function forkRun(
       dryRun: pinned.dryRun,
       ...(pinned.routing ? { routing: pinned.routing } : {}),
       ...(pinned.children ? { children: pinned.children } : {}),
+      ...(lease ? { lease } : {}),
     },
   );
   await store.appendEvents(

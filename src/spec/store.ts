@@ -216,6 +216,13 @@ export interface Store extends SpendStore {
    * free or expired, highest priority then oldest first. Two workers never get the same run.
    */
   claimRuns(workerId: string, limit: number, leaseMs: number): Promise<RunRecord[]>;
+  /**
+   * Leases one given run to `workerId` (a `quorum resume`, or an answer that continues the run here)
+   * when it is not finished and its lease is free, expired or already `workerId`'s. Returns the leased
+   * record, or undefined when another process holds a live lease or the run is finished or missing
+   * (`getRun` says which): two processes never drive one run, so no call is paid twice.
+   */
+  leaseRun(workerId: string, runId: string, leaseMs: number): Promise<RunRecord | undefined>;
   /** Extends leases; returns the ids still held by `workerId` (stop working on the others). */
   heartbeat(workerId: string, runIds: readonly string[], leaseMs: number): Promise<string[]>;
   /** Gives a lease back (e.g. the run now waits for a person); false when not held by `workerId`. */

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { openStore } from "../../src/store/index.js";
 import { cli } from "./run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "quorum-cli-run-"));
@@ -68,11 +69,43 @@ describe("quorum run", () => {
     ];
     for (const bad of refusals) {
       const refused = await cli("docs", "export", runId, "--out", bad, "--db", db);
-      expect(refused.exitCode, bad).toBe(1);
+      expect(refused.exitCode, bad).toBe(2);
       expect(refused.stderr, bad).toMatch(/^error: cannot write the documents to '.*': .*Choose a directory/);
       expect(refused.stderr, bad).not.toContain("internal error");
     }
     expect((await cli("cancel", runId, "--db", db)).stdout).toContain("already finished");
+  });
+
+  it("never drives a run another process holds: resume refuses, an answer is left to that process", async () => {
+    const lockedDb = `sqlite:${join(dir, "leased.db")}`;
+    const args = ["--dry-run", "--db", lockedDb];
+    const started = await cli("run", "examples/strategy-document/workflow.yaml", ...args, "-i", "idea=x");
+    expect(started.exitCode).toBe(3);
+    const runId = /run (run_\w+)/.exec(started.stdout)![1]!;
+    // Another process (a worker, a second `resume`) leases the waiting run, as it would to drive it.
+    const other = await openStore(lockedDb);
+    try {
+      expect(await other.leaseRun("other-host:42", runId, 60_000)).toBeDefined();
+      const refused = await cli("resume", runId, ...args);
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stderr).toMatch(
+        new RegExp(`^error: run ${runId} is being driven by other-host:42 \\(its lease runs (59|60) s more`),
+      );
+      const answered = await cli("approve", runId, "sign-off", ...args);
+      expect(answered.exitCode).toBe(0);
+      expect(answered.stdout).toContain(`run ${runId} is being driven by other-host:42, which continues it`);
+      expect((await other.getRun(runId))?.status).not.toBe("succeeded");
+      expect((await other.readEvents(runId)).filter((e) => e.event.type === "model-call-start")).toHaveLength(
+        (await other.readEvents(runId)).filter((e) => e.event.type === "model-call-end").length,
+      );
+      // Once that process lets go, resume drives it here.
+      expect(await other.releaseRun("other-host:42", runId)).toBe(true);
+      const resumed = await cli("resume", runId, ...args);
+      expect(resumed.exitCode).toBe(0);
+      expect((await other.getRun(runId))?.leaseOwner).toBeUndefined();
+    } finally {
+      await other.close();
+    }
   });
 
   it("refuses to start without a provider and says how to add one", async () => {
@@ -136,7 +169,9 @@ steps:
     expect((JSON.parse(ok.stdout) as { status: string }).status).toBe("succeeded");
     const bad = await runWith("tickets.txt");
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toContain("input 'tickets' must be a JSON array");
+    expect(bad.stderr).toContain(
+      `error: input 'tickets' must be a JSON array, but file '${join(dir, "tickets", "tickets.txt")}' is not valid JSON: Unexpected token 'a', "a, b, c" is not valid JSON; e.g.`,
+    );
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -10,6 +10,7 @@ import type { JsonValue } from "../../spec/index.js";
 import { loadProject } from "../context.js";
 import { CliError, exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
+import { cliLeaseMs, leaseForDriving, leaseHolder, renewLeases } from "../leases.js";
 import { openRuntime } from "../runtime-context.js";
 import { driveAndReport } from "./drive.js";
 import { parseInputs } from "./run.js";
@@ -22,7 +23,12 @@ interface DriveOptions {
   resume?: boolean;
 }
 
-async function continueRun(runId: string, options: DriveOptions, io: Io): Promise<void> {
+/**
+ * Drives `runId` here, leased so no other process drives it meanwhile. `afterAnswer`: an answer was
+ * just recorded; when another process holds the run, that process takes the answer in and goes on, so
+ * this one says so and succeeds instead of failing.
+ */
+async function continueRun(runId: string, options: DriveOptions, io: Io, afterAnswer = false): Promise<void> {
   const open = await openRuntime({
     db: options.db,
     dryRun: options.dryRun,
@@ -30,7 +36,19 @@ async function continueRun(runId: string, options: DriveOptions, io: Io): Promis
   });
   try {
     await open.runtime.requireRun(runId);
-    io.exit(await driveAndReport(open, runId, io, { json: options.json }));
+    if (afterAnswer && !(await open.store.leaseRun(open.workerId, runId, cliLeaseMs))) {
+      const holder = await leaseHolder(open, runId);
+      if (holder) {
+        io.out(`run ${runId} is being driven by ${holder.owner}, which continues it with this answer`);
+        return io.exit(exitCodes.ok);
+      }
+    }
+    const leases = afterAnswer ? renewLeases(open, [runId]) : await leaseForDriving(open, runId);
+    try {
+      io.exit(await driveAndReport(open, runId, io, { json: options.json }));
+    } finally {
+      await leases.release();
+    }
   } finally {
     await open.close();
   }
@@ -75,12 +93,18 @@ export function registerControl(program: Command, io: Io): void {
         runId,
         options.from,
         parseInputs(options.input),
+        { workerId: open.workerId, leaseMs: cliLeaseMs },
       );
+      const leases = renewLeases(open, [run.id]);
       if (!options.json)
         io.out(
           `run ${run.id} forked from ${runId} at '${options.from}'; reusing ${reusedSteps.length ? reusedSteps.join(", ") : "nothing"}`,
         );
-      io.exit(await driveAndReport(open, run.id, io, { json: options.json }));
+      try {
+        io.exit(await driveAndReport(open, run.id, io, { json: options.json }));
+      } finally {
+        await leases.release();
+      }
     } finally {
       await open.close();
     }
@@ -132,7 +156,7 @@ export function registerControl(program: Command, io: Io): void {
         : `${stepId} was already answered; nothing changed`,
     );
     if (options.resume === false || result !== "recorded") return io.exit(exitCodes.ok);
-    await continueRun(continueId, options, io);
+    await continueRun(continueId, options, io, true);
   };
 
   driveFlags(

@@ -1,10 +1,12 @@
 import type { Command } from "commander";
 import { loadWorkflow } from "../../definition/index.js";
 import { noProviderMessage, providersAvailable, unreachableConditionalSteps } from "../../models/index.js";
+import { resolveInputs } from "../../runtime/index.js";
 import { durationPattern, hasErrors, type JsonValue, parseDurationMs } from "../../spec/index.js";
 import { loadProject, readTextOrUndefined } from "../context.js";
 import { CliError, exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
+import { cliLeaseMs, renewLeases } from "../leases.js";
 import { formatIssue, summaryLine } from "../output/issues.js";
 import { type OpenRuntime, openRuntime } from "../runtime-context.js";
 import { driveAndReport } from "./drive.js";
@@ -14,9 +16,6 @@ function deadlineMs(text: string): number {
     throw new CliError(`--deadline '${text}' must be a duration such as 30m, 2h or 1d`);
   return parseDurationMs(text);
 }
-
-/** Lease of the runs a foreground `quorum run` drives, renewed every third of it. */
-const leaseMs = 60_000;
 
 export function parseInputs(values: string[]): Record<string, JsonValue> {
   const inputs: Record<string, JsonValue> = {};
@@ -32,6 +31,16 @@ export function parseInputs(values: string[]): Record<string, JsonValue> {
     } else inputs[name] = value;
   }
   return inputs;
+}
+
+/** Input name → the file of each --input name=@file, so input problems can name the file. */
+function inputFiles(values: string[]): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const item of values) {
+    const eq = item.indexOf("=");
+    if (eq > 0 && item[eq + 1] === "@") files[item.slice(0, eq)] = item.slice(eq + 2);
+  }
+  return files;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -91,6 +100,9 @@ export function registerRun(program: Command, io: Io): void {
           io.err(
             `warning: no model of ${unreachable.map((id) => `'${id}'`).join(", ")} can be reached (no API key or server); ${unreachable.length === 1 ? "it runs" : "they run"} only when ${unreachable.length === 1 ? "its" : "their"} 'when:' holds, and would then fail`,
           );
+        // The runtime checks them again, but only here is it known which file a value came from.
+        const { problems } = resolveInputs(workflow, inputs, inputFiles(options.input));
+        if (problems.length > 0) throw new CliError(problems.join("\n"));
         const open = await openRuntime({ db: options.db, dryRun: options.dryRun, project });
         try {
           const run = await open.runtime.start(workflow, inputs, {
@@ -98,7 +110,7 @@ export function registerRun(program: Command, io: Io): void {
             priority: Number(options.priority) || 0,
             ...(options.deadline ? { deadlineMs: deadlineMs(options.deadline) } : {}),
             // Driven here: leased from birth, so a `quorum worker` on the same store never takes it too.
-            ...(options.detach ? {} : { lease: { workerId: open.workerId, leaseMs } }),
+            ...(options.detach ? {} : { lease: { workerId: open.workerId, leaseMs: cliLeaseMs } }),
             ...(options.static ? { routing: "static" as const } : {}),
           });
           if (options.detach) {
@@ -134,15 +146,12 @@ export function registerRun(program: Command, io: Io): void {
  * `quorum run` left unfinished and finishes them beside the new one; on PostgreSQL workers do that.
  */
 async function leaseWithAbandoned(open: OpenRuntime, runId: string, io: Io, quiet?: boolean) {
-  const claimed = open.store.kind === "sqlite" ? await open.store.claimRuns(open.workerId, 16, leaseMs) : [];
+  const claimed =
+    open.store.kind === "sqlite" ? await open.store.claimRuns(open.workerId, 16, cliLeaseMs) : [];
   const others = claimed.filter((r) => r.id !== runId);
   if (others.length > 0 && !quiet)
     io.out(`recovering ${others.length} unfinished run(s): ${others.map((r) => r.id).join(", ")}`);
-  const held = [runId, ...others.map((r) => r.id)];
-  const timer = setInterval(() => {
-    open.store.heartbeat(open.workerId, held, leaseMs).catch(() => undefined);
-  }, leaseMs / 3);
-  timer.unref();
+  const leases = renewLeases(open, [runId, ...others.map((r) => r.id)]);
   const recovering = others.map((run) =>
     open.runtime
       .drive(run.id)
@@ -153,9 +162,6 @@ async function leaseWithAbandoned(open: OpenRuntime, runId: string, io: Io, quie
   );
   return {
     recovering,
-    release: async () => {
-      clearInterval(timer);
-      for (const id of held) await open.store.releaseRun(open.workerId, id).catch(() => false);
-    },
+    release: leases.release,
   };
 }

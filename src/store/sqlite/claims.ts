@@ -14,6 +14,7 @@ const byClaimOrder = (a: RunRecord, b: RunRecord): number =>
 
 export class SqliteClaims {
   private readonly claim;
+  private readonly claimOne;
   private readonly extend;
   private readonly release;
   private readonly due;
@@ -30,6 +31,12 @@ export class SqliteClaims {
          WHERE (status IN ('pending', 'running') OR (status = 'waiting' AND wake_at <= ?))
            AND (lease_owner IS NULL OR lease_expires_at <= ?)
          ORDER BY priority DESC, created_at, id LIMIT ?)
+       RETURNING ${RUN_COLUMNS_SQLITE}`,
+    );
+    this.claimOne = db.prepare(
+      `UPDATE runs SET lease_owner = ?, lease_expires_at = ?
+       WHERE id = ? AND status NOT IN ('succeeded', 'failed', 'cancelled')
+         AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at <= ?)
        RETURNING ${RUN_COLUMNS_SQLITE}`,
     );
     this.extend = db.prepare(
@@ -59,6 +66,13 @@ export class SqliteClaims {
     const nowMs = this.now();
     const rows = this.claim.all(workerId, nowMs + leaseMs, nowMs, nowMs, Math.floor(limit)) as RunRow[];
     return rows.map(toRunRecord).sort(byClaimOrder);
+  }
+
+  leaseRun(workerId: string, runId: string, leaseMs: number): RunRecord | undefined {
+    checkLease(workerId, leaseMs);
+    const nowMs = this.now();
+    const row = this.claimOne.get(workerId, nowMs + leaseMs, runId, workerId, nowMs) as RunRow | undefined;
+    return row === undefined ? undefined : toRunRecord(row);
   }
 
   heartbeat(workerId: string, runIds: readonly string[], leaseMs: number): string[] {

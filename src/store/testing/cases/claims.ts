@@ -27,6 +27,30 @@ export function describeClaimCases(test: ContractTest, ctx: ContractContext): vo
       expect(await store.claimRuns("worker-c", 0, 30_000)).toEqual([]);
     });
 
+    test("leaseRun takes one given run unless another holds a live lease or it is finished", async () => {
+      const [a, b] = [ctx.store(), await ctx.second()];
+      await a.createRun({ ...newRun("driven"), lease: { workerId: "cli-1", leaseMs: 10_000 } });
+      await a.createRun(newRun("waits"));
+      await a.updateRunStatus("waits", "pending", "waiting");
+      await a.createRun(newRun("over"));
+      await a.updateRunStatus("over", "pending", "succeeded");
+      expect(await b.leaseRun("cli-2", "driven", 10_000)).toBeUndefined();
+      expect(await a.leaseRun("cli-1", "driven", 20_000)).toMatchObject({
+        leaseOwner: "cli-1",
+        leaseExpiresAtMs: ctx.clock.now() + 20_000,
+      });
+      // A waiting run is leased too (a resume that finds nothing to do returns it), once.
+      expect(await b.leaseRun("cli-2", "waits", 10_000)).toMatchObject({ id: "waits", leaseOwner: "cli-2" });
+      expect(await a.leaseRun("cli-3", "waits", 10_000)).toBeUndefined();
+      expect(await b.leaseRun("cli-2", "over", 10_000)).toBeUndefined();
+      expect(await b.leaseRun("cli-2", "missing", 10_000)).toBeUndefined();
+      ctx.clock.advance(20_000);
+      expect(await b.leaseRun("cli-2", "driven", 10_000)).toMatchObject({ leaseOwner: "cli-2" });
+      expect(await a.claimRuns("worker-a", 10, 10_000)).toEqual([]);
+      expect(await b.releaseRun("cli-2", "waits")).toBe(true);
+      expect(await a.leaseRun("cli-3", "waits", 10_000)).toMatchObject({ leaseOwner: "cli-3" });
+    });
+
     test("a run created with a lease is its creator's until the lease expires", async () => {
       const [a, b] = [ctx.store(), await ctx.second()];
       const created = await a.createRun({

@@ -1,0 +1,63 @@
+/**
+ * Leases of the runs a CLI process drives. `quorum run` creates its run leased; `resume`, an answer that
+ * continues its run, and `fork` lease theirs before driving. Two processes driving one run would both
+ * make its next calls (the journal refuses the loser's appends, but only after the provider was paid),
+ * so a run another process holds is left to it, with a message saying so.
+ */
+import { CliError, exitCodes } from "./errors.js";
+import type { OpenRuntime } from "./runtime-context.js";
+
+/** Long enough to outlive a slow store round trip many times over; renewed every third of it. */
+export const cliLeaseMs = 60_000;
+
+export interface HeldLeases {
+  /** Stops renewing and gives every lease back, so a worker or another `resume` may take the runs. */
+  release(): Promise<void>;
+}
+
+/** Renews the leases on `runIds` (already held) until `release()`. */
+export function renewLeases(open: OpenRuntime, runIds: readonly string[]): HeldLeases {
+  const held = [...runIds];
+  const timer = setInterval(() => {
+    open.store.heartbeat(open.workerId, held, cliLeaseMs).catch(() => undefined);
+  }, cliLeaseMs / 3);
+  timer.unref();
+  return {
+    release: async () => {
+      clearInterval(timer);
+      for (const id of held) await open.store.releaseRun(open.workerId, id).catch(() => false);
+    },
+  };
+}
+
+/** Who holds a run, when `leaseRun` refused it; undefined when the run is finished (nothing to drive). */
+export async function leaseHolder(
+  open: OpenRuntime,
+  runId: string,
+): Promise<{ owner: string; expiresInMs: number } | undefined> {
+  const run = await open.runtime.requireRun(runId);
+  if (run.status === "succeeded" || run.status === "failed" || run.status === "cancelled") return undefined;
+  return {
+    owner: run.leaseOwner ?? "another process",
+    expiresInMs: Math.max(0, (run.leaseExpiresAtMs ?? Date.now()) - Date.now()),
+  };
+}
+
+/**
+ * Leases `runId` for driving here. A finished run needs no lease (driving it only reports how it
+ * ended); a run another process holds stops the command with one clear error.
+ */
+export async function leaseForDriving(open: OpenRuntime, runId: string): Promise<HeldLeases> {
+  if (await open.store.leaseRun(open.workerId, runId, cliLeaseMs)) return renewLeases(open, [runId]);
+  const holder = await leaseHolder(open, runId);
+  if (holder === undefined) return renewLeases(open, []);
+  throw new CliError(drivenElsewhere(runId, holder), exitCodes.failed);
+}
+
+export function drivenElsewhere(runId: string, holder: { owner: string; expiresInMs: number }): string {
+  return (
+    `run ${runId} is being driven by ${holder.owner} (its lease runs ${Math.ceil(holder.expiresInMs / 1000)} s more ` +
+    "and is renewed while that process lives), so it is not driven here too: its calls would be paid twice. " +
+    `Follow it with 'quorum status ${runId}'; if that process was killed, 'quorum resume ${runId}' works once the lease has run out.`
+  );
+}
