@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `quorum` executable. */
-import { processIo } from "./io.js";
+import { dropOutputWhenReaderLeaves, processIo } from "./io.js";
 import { runCli } from "./program.js";
 
+dropOutputWhenReaderLeaves();
 await runCli(process.argv.slice(2), processIo);

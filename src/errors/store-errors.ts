@@ -102,3 +102,9 @@ export class StoreVersionError extends Error {
     );
   }
 }
+
+/** A store URL that names no store quorum can open (`mysql://…`, a bare path, a malformed URL): the user's to fix. */
+export class StoreUrlError extends TypeError {
+  override name = "StoreUrlError";
+  readonly isUserError = true;
+}

@@ -4,6 +4,7 @@
  * - `postgres://user:password@host:port/database[?schema=quorum]` (also `postgresql://`)
  * Both implement the same `Store` contract (src/spec/store.ts) and pass the same conformance suite.
  */
+import { StoreUrlError } from "../errors/index.js";
 import type { Store, StoreOptions } from "../spec/index.js";
 import { openPostgresStore } from "./postgres/index.js";
 import { openSqliteStore } from "./sqlite/index.js";
@@ -22,7 +23,7 @@ export async function openStore(url: string = DEFAULT_STORE_URL, options: StoreO
     const path = trimmed.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
     return openSqliteStore(path === "" ? ".quorum/quorum.db" : path, options);
   }
-  throw new TypeError(
+  throw new StoreUrlError(
     `unsupported store URL '${redact(trimmed)}'; use sqlite:path/to/file.db, sqlite::memory: or postgres://user:password@host:port/database`,
   );
 }

@@ -2,7 +2,7 @@
  * Golden tests of the CLI: what a user sees for valid and broken files, plans in every format,
  * `init`, and the exit codes of DESIGN.md §4 (0 ok, 1 failed, 2 usage or invalid input).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -120,6 +120,15 @@ describe("usage errors", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("a store URL quorum cannot open is a usage error, not an internal one", async () => {
+    for (const url of ["mysql://root:secret@db/x", "/tmp/x.db", "postgres://u:p@[bad"]) {
+      const result = await cli("runs", "--db", url);
+      expect(result.exitCode, url).toBe(2);
+      expect(result.stderr, url).toMatch(/^error: (unsupported store URL|invalid PostgreSQL URL)/);
+      expect(result.stderr, url).not.toContain("secret");
+    }
+  });
+
   it("runs as a real process with the documented exit codes", () => {
     const run = (...args: string[]) =>
       spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
@@ -132,6 +141,44 @@ describe("usage errors", () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
     expect(run("--help").stdout).toContain("validate");
+  });
+});
+
+describe("a reader that leaves early (quorum run … | head -2)", () => {
+  it("stops printing without a stack trace and still drives the run to where it waits", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "quorum-epipe-"));
+    try {
+      const db = `sqlite:${join(dir, "q.db")}`;
+      const child = spawn(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          "src/cli/main.ts",
+          "run",
+          "examples/strategy-document/workflow.yaml",
+          "--dry-run",
+          "--db",
+          db,
+          "-i",
+          "idea=x",
+        ],
+        { env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let stderr = "";
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      // Like `head -1`: read the first line, then close the pipe.
+      child.stdout.once("data", () => child.stdout.destroy());
+      const code = await new Promise<number | null>((done) => child.on("close", done));
+      expect(stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+      expect(code).toBe(3);
+      const runs = JSON.parse((await cli("runs", "--db", db, "--json")).stdout) as Array<{ status: string }>;
+      expect(runs.map((r) => r.status)).toEqual(["waiting"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

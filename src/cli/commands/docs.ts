@@ -91,7 +91,7 @@ function writable(dir: string, write: () => void): void {
     if (typeof code !== "string") throw error;
     throw new CliError(
       `cannot write the documents to '${resolve(dir)}': ${(error as Error).message}. Choose a directory you can write to with --out.`,
-      exitCodes.failed,
+      exitCodes.usage,
     );
   }
 }

@@ -4,7 +4,7 @@
  * number, and driver errors turned into store errors that name `host:port/database` — never the password.
  */
 import pg from "pg";
-import { StoreUnavailableError } from "../../errors/index.js";
+import { StoreUnavailableError, StoreUrlError } from "../../errors/index.js";
 
 export const DEFAULT_MAX_CONNECTIONS = 10;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -26,11 +26,11 @@ export function postgresTarget(url: string): PostgresTarget {
   try {
     parsed = new URL(url);
   } catch {
-    throw new TypeError("invalid PostgreSQL URL; expected postgres://user:password@host:port/database");
+    throw new StoreUrlError("invalid PostgreSQL URL; expected postgres://user:password@host:port/database");
   }
   const schema = parsed.searchParams.get("schema") ?? "quorum";
   if (!IDENTIFIER.test(schema)) {
-    throw new TypeError(
+    throw new StoreUrlError(
       `invalid schema '${schema}' in the PostgreSQL URL; use lowercase letters, digits and _`,
     );
   }
