@@ -106,7 +106,13 @@ describe("a child run waiting for a person, from fresh processes", () => {
     expect(answered.exitCode, answered.stderr + answered.stdout).toBe(3); // now the child's approval
     expect(answered.stdout).toContain(`recorded for ${childId} · write`);
     const again = await quorum("answer", childId, "write", "--text", "Other", "--config", config);
-    expect([again.exitCode, again.stdout]).toEqual([0, expect.stringContaining("already answered")]);
+    // A different second answer is refused out loud (it did not count); the same one is a no-op.
+    expect([again.exitCode, again.stderr]).toEqual([
+      1,
+      expect.stringContaining(
+        'write was already answered differently ("Green"); yours ("Other") was not recorded',
+      ),
+    ]);
 
     const approved = await quorum("approve", parentId, "research", "--as", "ann", "--config", config);
     expect(approved.exitCode, approved.stderr + approved.stdout).toBe(0);

@@ -49,7 +49,14 @@ describe("quorum run", () => {
     const approved = await cli("approve", runId, "sign-off", "--as", "ann", "--db", db, "--dry-run");
     expect(approved.exitCode).toBe(0);
     expect(approved.stdout).toContain("SUCCEEDED (dry run");
-    expect((await cli("approve", runId, "sign-off", "--db", db)).stdout).toContain("already answered");
+    expect((await cli("approve", runId, "sign-off", "--db", db)).stdout).toContain(
+      "already answered (approve by ann); nothing changed",
+    );
+    const contrary = await cli("reject", runId, "sign-off", "--as", "bob", "--db", db);
+    expect(contrary.exitCode).toBe(1);
+    expect(contrary.stderr).toContain(
+      "sign-off was already answered differently (approve by ann); yours (reject) was not recorded",
+    );
 
     const status = JSON.parse((await cli("status", runId, "--db", db, "--json")).stdout) as {
       steps: Array<{ id: string; status: string }>;

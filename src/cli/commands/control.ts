@@ -11,7 +11,7 @@ import { loadProject } from "../context.js";
 import { CliError, exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
 import { cliLeaseMs, leaseForDriving, leaseHolder, renewLeases } from "../leases.js";
-import { openRuntime } from "../runtime-context.js";
+import { type OpenRuntime, openRuntime } from "../runtime-context.js";
 import { driveAndReport } from "./drive.js";
 import { parseInputs } from "./run.js";
 
@@ -143,18 +143,26 @@ export function registerControl(program: Command, io: Io): void {
     const open = await openRuntime({ db: options.db });
     let result: string;
     let continueId = runId;
+    let recorded: RecordedAnswer | undefined;
     try {
       result = await open.runtime.respond(runId, stepId, response, by, options.request);
+      if (result !== "recorded") recorded = await recordedAnswer(open, runId, stepId, options.request);
       // A child run's answer continues the whole tree from its top-most parent, which drives the child.
       continueId = await open.runtime.resumeRoot(runId);
     } finally {
       await open.close();
     }
-    io.out(
-      result === "recorded"
-        ? `recorded for ${runId} · ${stepId}`
-        : `${stepId} was already answered; nothing changed`,
-    );
+    if (result === "recorded") io.out(`recorded for ${runId} · ${stepId}`);
+    else if (recorded && !sameAnswer(recorded.response, response)) {
+      // Answering twice is harmless, but a different second answer must not look like it counted.
+      throw new CliError(
+        `${stepId} was already answered differently (${describeAnswer(recorded)}); yours (${describeAnswer({ response })}) was not recorded`,
+        exitCodes.failed,
+      );
+    } else
+      io.out(
+        `${stepId} was already answered${recorded ? ` (${describeAnswer(recorded)})` : ""}; nothing changed`,
+      );
     if (options.resume === false || result !== "recorded") return io.exit(exitCodes.ok);
     await continueRun(continueId, options, io, true);
   };
@@ -209,4 +217,46 @@ export function registerControl(program: Command, io: Io): void {
         );
       },
     );
+}
+
+interface RecordedAnswer {
+  readonly response: JsonValue;
+  readonly respondedBy?: string;
+}
+
+/** The answer on record for a step's request (the latest, or the one `requestId` names), if readable here. */
+async function recordedAnswer(
+  open: OpenRuntime,
+  runId: string,
+  stepId: string,
+  requestId: string | undefined,
+): Promise<RecordedAnswer | undefined> {
+  const events = (await open.store.readEvents(runId)).map((e) => e.event);
+  const asked = new Set(
+    events.flatMap((e) =>
+      e.type === "human-input-request" && e.stepId === stepId && (requestId ?? e.requestId) === e.requestId
+        ? [e.requestId]
+        : [],
+    ),
+  );
+  const answers = events.flatMap((e) =>
+    e.type === "human-input-response" && asked.has(e.requestId) ? [e] : [],
+  );
+  const last = answers.at(-1);
+  return last
+    ? { response: last.response, ...(last.respondedBy ? { respondedBy: last.respondedBy } : {}) }
+    : undefined;
+}
+
+const sameAnswer = (a: JsonValue, b: JsonValue): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+function describeAnswer(answer: { response: JsonValue; respondedBy?: string }): string {
+  const { response } = answer;
+  const decision =
+    response !== null && typeof response === "object" && !Array.isArray(response) && "decision" in response
+      ? String(response.decision)
+      : undefined;
+  const text =
+    decision ?? (typeof response === "string" ? JSON.stringify(response.slice(0, 60)) : "an answer");
+  return `${text}${answer.respondedBy ? ` by ${answer.respondedBy}` : ""}`;
 }
