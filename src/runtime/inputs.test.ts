@@ -81,3 +81,24 @@ describe("resolveInputs: number inputs", () => {
     ]);
   });
 });
+
+describe("resolveInputs: required text inputs", () => {
+  const idea = (extra: Partial<InputSpec> = {}): InputSpec => ({
+    id: "idea",
+    type: "string",
+    required: true,
+    ...extra,
+  });
+
+  it("refuses an empty or blank value for a required input, and keeps an optional one", () => {
+    for (const given of ["", "   "])
+      expect(resolveInputs(workflowWith(idea()), { idea: given })).toEqual({
+        inputs: {},
+        problems: ["required input 'idea' is empty: pass --input idea=..."],
+      });
+    expect(resolveInputs(workflowWith(idea({ required: false })), { idea: "" }).inputs).toEqual({ idea: "" });
+    expect(resolveInputs(workflowWith(idea()), { idea: "shopping list" }).inputs).toEqual({
+      idea: "shopping list",
+    });
+  });
+});

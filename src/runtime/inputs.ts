@@ -19,6 +19,11 @@ export function resolveInputs(
       );
   for (const spec of Object.values(workflow.inputs)) {
     const raw = given[spec.id] ?? spec.default;
+    // An empty value does not satisfy a required text input (`--input idea=` is a slip, not an idea).
+    if (spec.required && typeof raw === "string" && raw.trim() === "" && spec.type !== "number") {
+      problems.push(`required input '${spec.id}' is empty: pass --input ${spec.id}=...`);
+      continue;
+    }
     if (raw === undefined) {
       if (spec.required)
         problems.push(

@@ -115,6 +115,22 @@ describe("quorum run", () => {
     }
   });
 
+  it("refuses an input given twice instead of silently keeping the last", async () => {
+    const result = await cli(
+      "run",
+      "examples/strategy-document/workflow.yaml",
+      "--dry-run",
+      "--db",
+      db,
+      "-i",
+      "idea=x",
+      "-i",
+      "idea=y",
+    );
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("--input idea is given twice; give each input once");
+  });
+
   it("refuses to start without a provider and says how to add one", async () => {
     const saved = { ...process.env };
     for (const key of Object.keys(process.env)) if (/_API_KEY/.test(key)) delete process.env[key];

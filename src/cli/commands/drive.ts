@@ -2,12 +2,14 @@
 import pc from "picocolors";
 import type { DriveOutcome } from "../../runtime/index.js";
 import { loadPinnedWorkflow } from "../../runtime/index.js";
-import { exitCodes } from "../errors.js";
+import { CliError, exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
 import { liveTree } from "../output/live-tree.js";
 import { progressPrinter } from "../output/progress.js";
 import { runSummary } from "../output/summary.js";
 import type { OpenRuntime } from "../runtime-context.js";
+
+const storeTrouble = new Set(["StoreUnavailableError"]);
 
 export const outcomeExitCode: Record<DriveOutcome, number> = {
   succeeded: exitCodes.ok,
@@ -43,7 +45,15 @@ export async function driveAndReport(
     };
   } else if (!options.json) open.runtime.deps.onEvent = progressPrinter((line) => io.out(line));
   try {
-    const outcome = await open.runtime.drive(runId, controller.signal);
+    const outcome = await open.runtime.drive(runId, controller.signal).catch((error: unknown) => {
+      // The store failing mid-run (locked too long, disk full, database gone) stops the run where its
+      // journal stands: nothing journaled is lost, and the run goes on from there once the store is back.
+      if (!storeTrouble.has((error as Error)?.name)) throw error;
+      throw new CliError(
+        `${(error as Error).message} The run stopped where its journal stands; nothing journaled is lost. Continue it with 'quorum resume ${runId}' once the store is available.`,
+        exitCodes.failed,
+      );
+    });
     tree?.finish();
     const summary = await runSummary(open.store, runId);
     if (options.json) io.out(JSON.stringify({ ...summary, outcome }, null, 2));

@@ -24,6 +24,8 @@ export function parseInputs(values: string[]): Record<string, JsonValue> {
     if (eq <= 0) throw new CliError(`--input '${item}' must look like name=value or name=@file`);
     const name = item.slice(0, eq);
     const value = item.slice(eq + 1);
+    // Silently keeping the last of two values would run (and pay for) something the user did not mean.
+    if (name in inputs) throw new CliError(`--input ${name} is given twice; give each input once`);
     if (value.startsWith("@")) {
       const text = readTextOrUndefined(value.slice(1));
       if (text === undefined) throw new CliError(`--input ${name}: cannot read file '${value.slice(1)}'`);
