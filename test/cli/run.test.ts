@@ -2,7 +2,7 @@
  * The run commands end to end, in-process, on a real SQLite file: a dry run that waits for its
  * approval, the inbox, approve, status, docs and export, and the refusal to run without a provider.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -113,6 +113,24 @@ describe("quorum run", () => {
     } finally {
       await other.close();
     }
+  });
+
+  it("says when the workflow's files changed since the run started, and keeps the pinned definition", async () => {
+    const project = join(dir, "drift");
+    cpSync("examples/strategy-document", project, { recursive: true });
+    const driftDb = `sqlite:${join(dir, "drift.db")}`;
+    const workflow = join(project, "workflow.yaml");
+    const started = await cli("run", workflow, "--dry-run", "--db", driftDb, "-i", "idea=x");
+    expect(started.exitCode).toBe(3);
+    const runId = /run (run_\w+)/.exec(started.stdout)![1]!;
+    const unchanged = await cli("resume", runId, "--dry-run", "--db", driftDb);
+    expect(unchanged.stderr).not.toContain("note:");
+    writeFileSync(join(project, "prompts", "qa-review.md"), "Review it, briefly.\n");
+    const resumed = await cli("resume", runId, "--dry-run", "--db", driftDb);
+    expect(resumed.exitCode).toBe(3); // still waiting for the same sign-off: the pinned definition runs
+    expect(resumed.stderr).toContain(
+      `note: ${workflow} (or a file it uses) changed since run ${runId} started; the run goes on with the definition it started with.`,
+    );
   });
 
   it("refuses an input given twice instead of silently keeping the last", async () => {

@@ -5,12 +5,13 @@
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { forkRun } from "../../runtime/index.js";
+import { forkRun, loadPinnedWorkflow } from "../../runtime/index.js";
 import type { JsonValue } from "../../spec/index.js";
 import { loadProject } from "../context.js";
 import { CliError, exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
 import { cliLeaseMs, leaseForDriving, leaseHolder, renewLeases } from "../leases.js";
+import { driftNote } from "../output/drift.js";
 import { type OpenRuntime, openRuntime } from "../runtime-context.js";
 import { driveAndReport } from "./drive.js";
 import { parseInputs } from "./run.js";
@@ -29,13 +30,14 @@ interface DriveOptions {
  * this one says so and succeeds instead of failing.
  */
 async function continueRun(runId: string, options: DriveOptions, io: Io, afterAnswer = false): Promise<void> {
-  const open = await openRuntime({
-    db: options.db,
-    dryRun: options.dryRun,
-    project: loadProject(options.config),
-  });
+  const project = loadProject(options.config);
+  const open = await openRuntime({ db: options.db, dryRun: options.dryRun, project });
   try {
-    await open.runtime.requireRun(runId);
+    const run = await open.runtime.requireRun(runId);
+    const note = options.json
+      ? undefined
+      : driftNote(runId, await loadPinnedWorkflow(open.runtime.deps, run.definitionHash), project);
+    if (note) io.err(note);
     if (afterAnswer && !(await open.store.leaseRun(open.workerId, runId, cliLeaseMs))) {
       const holder = await leaseHolder(open, runId);
       if (holder) {
