@@ -4,6 +4,7 @@
  * make its next calls (the journal refuses the loser's appends, but only after the provider was paid),
  * so a run another process holds is left to it, with a message saying so.
  */
+import { hostname } from "node:os";
 import { CliError, exitCodes } from "./errors.js";
 import type { OpenRuntime } from "./runtime-context.js";
 
@@ -31,16 +32,35 @@ export function renewLeases(open: OpenRuntime, runIds: readonly string[]): HeldL
 }
 
 /** Who holds a run, when `leaseRun` refused it; undefined when the run is finished (nothing to drive). */
-export async function leaseHolder(
-  open: OpenRuntime,
-  runId: string,
-): Promise<{ owner: string; expiresInMs: number } | undefined> {
+export async function leaseHolder(open: OpenRuntime, runId: string): Promise<LeaseHolder | undefined> {
   const run = await open.runtime.requireRun(runId);
   if (run.status === "succeeded" || run.status === "failed" || run.status === "cancelled") return undefined;
+  const owner = run.leaseOwner ?? "another process";
   return {
-    owner: run.leaseOwner ?? "another process",
+    owner,
     expiresInMs: Math.max(0, (run.leaseExpiresAtMs ?? Date.now()) - Date.now()),
+    gone: processGone(owner),
   };
+}
+
+export interface LeaseHolder {
+  readonly owner: string;
+  readonly expiresInMs: number;
+  /** The holder is a process on this machine that no longer runs (killed): its lease only has to run out. */
+  readonly gone: boolean;
+}
+
+/** CLI and worker ids are `host:pid`; on this host a missing pid means the holder was killed. */
+function processGone(owner: string): boolean {
+  const at = owner.lastIndexOf(":");
+  const pid = Number(owner.slice(at + 1));
+  if (at <= 0 || owner.slice(0, at) !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
 }
 
 /**
@@ -54,9 +74,15 @@ export async function leaseForDriving(open: OpenRuntime, runId: string): Promise
   throw new CliError(drivenElsewhere(runId, holder), exitCodes.failed);
 }
 
-export function drivenElsewhere(runId: string, holder: { owner: string; expiresInMs: number }): string {
+export function drivenElsewhere(runId: string, holder: LeaseHolder): string {
+  const seconds = Math.ceil(holder.expiresInMs / 1000);
+  if (holder.gone)
+    return (
+      `run ${runId} is still leased to ${holder.owner}, a process that no longer runs (it was killed); ` +
+      `its lease runs out in ${seconds} s, then 'quorum resume ${runId}' continues the run from its journal.`
+    );
   return (
-    `run ${runId} is being driven by ${holder.owner} (its lease runs ${Math.ceil(holder.expiresInMs / 1000)} s more ` +
+    `run ${runId} is being driven by ${holder.owner} (its lease runs ${seconds} s more ` +
     "and is renewed while that process lives), so it is not driven here too: its calls would be paid twice. " +
     `Follow it with 'quorum status ${runId}'; if that process was killed, 'quorum resume ${runId}' works once the lease has run out.`
   );

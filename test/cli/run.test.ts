@@ -2,8 +2,10 @@
  * The run commands end to end, in-process, on a real SQLite file: a dry run that waits for its
  * approval, the inbox, approve, status, docs and export, and the refusal to run without a provider.
  */
+
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/index.js";
@@ -112,6 +114,27 @@ describe("quorum run", () => {
       expect((await other.getRun(runId))?.leaseOwner).toBeUndefined();
     } finally {
       await other.close();
+    }
+  });
+
+  it("says when the process holding a run's lease was killed, and when resume will work", async () => {
+    const leasedDb = `sqlite:${join(dir, "killed.db")}`;
+    const args = ["--dry-run", "--db", leasedDb];
+    const started = await cli("run", "examples/strategy-document/workflow.yaml", ...args, "-i", "idea=x");
+    const runId = /run (run_\w+)/.exec(started.stdout)![1]!;
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid; // a pid that no longer runs
+    const store = await openStore(leasedDb);
+    try {
+      expect(await store.leaseRun(`${hostname()}:${gone}`, runId, 30_000)).toBeDefined();
+      const refused = await cli("resume", runId, ...args);
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stderr).toMatch(
+        new RegExp(
+          `still leased to .*:${gone}, a process that no longer runs .*runs out in (29|30) s, then 'quorum resume ${runId}'`,
+        ),
+      );
+    } finally {
+      await store.close();
     }
   });
 

@@ -10,7 +10,7 @@ import type { JsonValue } from "../../spec/index.js";
 import { loadProject } from "../context.js";
 import { CliError, exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
-import { cliLeaseMs, leaseForDriving, leaseHolder, renewLeases } from "../leases.js";
+import { cliLeaseMs, drivenElsewhere, leaseForDriving, leaseHolder, renewLeases } from "../leases.js";
 import { driftNote } from "../output/drift.js";
 import { type OpenRuntime, openRuntime } from "../runtime-context.js";
 import { driveAndReport } from "./drive.js";
@@ -41,7 +41,11 @@ async function continueRun(runId: string, options: DriveOptions, io: Io, afterAn
     if (afterAnswer && !(await open.store.leaseRun(open.workerId, runId, cliLeaseMs))) {
       const holder = await leaseHolder(open, runId);
       if (holder) {
-        io.out(`run ${runId} is being driven by ${holder.owner}, which continues it with this answer`);
+        io.out(
+          holder.gone
+            ? drivenElsewhere(runId, holder)
+            : `run ${runId} is being driven by ${holder.owner}, which continues it with this answer`,
+        );
         return io.exit(exitCodes.ok);
       }
     }
