@@ -6,6 +6,7 @@
  */
 import { hostname } from "node:os";
 import { CliError, exitCodes } from "./errors.js";
+import type { Io } from "./io.js";
 import type { OpenRuntime } from "./runtime-context.js";
 
 /** Long enough to outlive a slow store round trip many times over; renewed every third of it. */
@@ -46,7 +47,7 @@ export async function leaseHolder(open: OpenRuntime, runId: string): Promise<Lea
 export interface LeaseHolder {
   readonly owner: string;
   readonly expiresInMs: number;
-  /** The holder is a process on this machine that no longer runs (killed): its lease only has to run out. */
+  /** The holder is a process on this machine that no longer runs (killed): its lease may be taken over. */
   readonly gone: boolean;
 }
 
@@ -67,20 +68,33 @@ function processGone(owner: string): boolean {
  * Leases `runId` for driving here. A finished run needs no lease (driving it only reports how it
  * ended); a run another process holds stops the command with one clear error.
  */
-export async function leaseForDriving(open: OpenRuntime, runId: string): Promise<HeldLeases> {
-  if (await open.store.leaseRun(open.workerId, runId, cliLeaseMs)) return renewLeases(open, [runId]);
+export async function leaseForDriving(open: OpenRuntime, runId: string, io: Io): Promise<HeldLeases> {
+  const attempt = await tryLease(open, runId, io);
+  if (attempt.leased || attempt.holder === undefined) return renewLeases(open, attempt.leased ? [runId] : []);
+  throw new CliError(drivenElsewhere(runId, attempt.holder), exitCodes.failed);
+}
+
+/**
+ * Leases `runId` here; when a killed process on this machine still holds it, takes it over at once
+ * (saying so) instead of making the user wait for that lease to run out. Otherwise reports the holder
+ * (undefined when the run is finished).
+ */
+export async function tryLease(
+  open: OpenRuntime,
+  runId: string,
+  io: Io,
+): Promise<{ leased: true } | { leased: false; holder: LeaseHolder | undefined }> {
+  if (await open.store.leaseRun(open.workerId, runId, cliLeaseMs)) return { leased: true };
   const holder = await leaseHolder(open, runId);
-  if (holder === undefined) return renewLeases(open, []);
-  throw new CliError(drivenElsewhere(runId, holder), exitCodes.failed);
+  if (holder?.gone && (await open.store.leaseRun(open.workerId, runId, cliLeaseMs, holder.owner))) {
+    io.err(`taking over run ${runId} from ${holder.owner}, which no longer runs (it was killed)`);
+    return { leased: true };
+  }
+  return { leased: false, holder };
 }
 
 export function drivenElsewhere(runId: string, holder: LeaseHolder): string {
   const seconds = Math.ceil(holder.expiresInMs / 1000);
-  if (holder.gone)
-    return (
-      `run ${runId} is still leased to ${holder.owner}, a process that no longer runs (it was killed); ` +
-      `its lease runs out in ${seconds} s, then 'quorum resume ${runId}' continues the run from its journal.`
-    );
   return (
     `run ${runId} is being driven by ${holder.owner} (its lease runs ${seconds} s more ` +
     "and is renewed while that process lives), so it is not driven here too: its calls would be paid twice. " +

@@ -220,9 +220,15 @@ export interface Store extends SpendStore {
    * Leases one given run to `workerId` (a `quorum resume`, or an answer that continues the run here)
    * when it is not finished and its lease is free, expired or already `workerId`'s. Returns the leased
    * record, or undefined when another process holds a live lease or the run is finished or missing
-   * (`getRun` says which): two processes never drive one run, so no call is paid twice.
+   * (`getRun` says which): two processes never drive one run, so no call is paid twice. `takeFrom`: a
+   * holder the caller knows is dead (a killed process on its own machine) whose live lease it may take.
    */
-  leaseRun(workerId: string, runId: string, leaseMs: number): Promise<RunRecord | undefined>;
+  leaseRun(
+    workerId: string,
+    runId: string,
+    leaseMs: number,
+    takeFrom?: string,
+  ): Promise<RunRecord | undefined>;
   /** Extends leases; returns the ids still held by `workerId` (stop working on the others). */
   heartbeat(workerId: string, runIds: readonly string[], leaseMs: number): Promise<string[]>;
   /** Gives a lease back (e.g. the run now waits for a person); false when not held by `workerId`. */

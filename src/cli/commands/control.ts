@@ -10,7 +10,7 @@ import type { JsonValue } from "../../spec/index.js";
 import { loadProject } from "../context.js";
 import { CliError, exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
-import { cliLeaseMs, drivenElsewhere, leaseForDriving, leaseHolder, renewLeases } from "../leases.js";
+import { cliLeaseMs, type HeldLeases, leaseForDriving, renewLeases, tryLease } from "../leases.js";
 import { driftNote } from "../output/drift.js";
 import { type OpenRuntime, openRuntime } from "../runtime-context.js";
 import { driveAndReport } from "./drive.js";
@@ -38,18 +38,17 @@ async function continueRun(runId: string, options: DriveOptions, io: Io, afterAn
       ? undefined
       : driftNote(runId, await loadPinnedWorkflow(open.runtime.deps, run.definitionHash), project);
     if (note) io.err(note);
-    if (afterAnswer && !(await open.store.leaseRun(open.workerId, runId, cliLeaseMs))) {
-      const holder = await leaseHolder(open, runId);
-      if (holder) {
+    let leases: HeldLeases;
+    if (afterAnswer) {
+      const attempt = await tryLease(open, runId, io);
+      if (!attempt.leased && attempt.holder) {
         io.out(
-          holder.gone
-            ? drivenElsewhere(runId, holder)
-            : `run ${runId} is being driven by ${holder.owner}, which continues it with this answer`,
+          `run ${runId} is being driven by ${attempt.holder.owner}, which continues it with this answer`,
         );
         return io.exit(exitCodes.ok);
       }
-    }
-    const leases = afterAnswer ? renewLeases(open, [runId]) : await leaseForDriving(open, runId);
+      leases = renewLeases(open, attempt.leased ? [runId] : []);
+    } else leases = await leaseForDriving(open, runId, io);
     try {
       io.exit(await driveAndReport(open, runId, io, { json: options.json }));
     } finally {

@@ -38,17 +38,22 @@ export class PostgresClaims {
     return result.rows.map(toRunRecord).sort(byClaimOrder);
   }
 
-  async leaseRun(workerId: string, runId: string, leaseMs: number): Promise<RunRecord | undefined> {
+  async leaseRun(
+    workerId: string,
+    runId: string,
+    leaseMs: number,
+    takeFrom?: string,
+  ): Promise<RunRecord | undefined> {
     checkLease(workerId, leaseMs);
     const nowMs = this.now();
     // The row lock serializes two claimers; the second re-checks the lease on the updated row.
     const result = await this.pool.query<RunRow>({
-      name: "quorum_lease_run_v1",
+      name: "quorum_lease_run_v2",
       text: `UPDATE runs SET lease_owner = $1, lease_expires_at = $2
         WHERE id = $3 AND status NOT IN ('succeeded', 'failed', 'cancelled')
-          AND (lease_owner IS NULL OR lease_owner = $1 OR lease_expires_at <= $4)
+          AND (lease_owner IS NULL OR lease_owner = $1 OR lease_expires_at <= $4 OR lease_owner = $5)
         RETURNING ${RUN_COLUMNS}`,
-      values: [workerId, nowMs + leaseMs, runId, nowMs],
+      values: [workerId, nowMs + leaseMs, runId, nowMs, takeFrom ?? null],
     });
     const row = result.rows[0];
     return row === undefined ? undefined : toRunRecord(row);

@@ -36,7 +36,7 @@ export class SqliteClaims {
     this.claimOne = db.prepare(
       `UPDATE runs SET lease_owner = ?, lease_expires_at = ?
        WHERE id = ? AND status NOT IN ('succeeded', 'failed', 'cancelled')
-         AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at <= ?)
+         AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at <= ? OR lease_owner = ?)
        RETURNING ${RUN_COLUMNS_SQLITE}`,
     );
     this.extend = db.prepare(
@@ -68,10 +68,12 @@ export class SqliteClaims {
     return rows.map(toRunRecord).sort(byClaimOrder);
   }
 
-  leaseRun(workerId: string, runId: string, leaseMs: number): RunRecord | undefined {
+  leaseRun(workerId: string, runId: string, leaseMs: number, takeFrom?: string): RunRecord | undefined {
     checkLease(workerId, leaseMs);
     const nowMs = this.now();
-    const row = this.claimOne.get(workerId, nowMs + leaseMs, runId, workerId, nowMs) as RunRow | undefined;
+    const row = this.claimOne.get(workerId, nowMs + leaseMs, runId, workerId, nowMs, takeFrom ?? null) as
+      | RunRow
+      | undefined;
     return row === undefined ? undefined : toRunRecord(row);
   }
 

@@ -191,8 +191,13 @@ class SqliteStore implements Store {
     this.notifier.signal.beforeClaim();
     return this.run(() => this.claims.claimRuns(workerId, limit, leaseMs));
   }
-  leaseRun(workerId: string, runId: string, leaseMs: number): Promise<RunRecord | undefined> {
-    return this.run(() => this.claims.leaseRun(workerId, runId, leaseMs));
+  leaseRun(
+    workerId: string,
+    runId: string,
+    leaseMs: number,
+    takeFrom?: string,
+  ): Promise<RunRecord | undefined> {
+    return this.run(() => this.claims.leaseRun(workerId, runId, leaseMs, takeFrom));
   }
   heartbeat(workerId: string, runIds: readonly string[], leaseMs: number): Promise<string[]> {
     return this.run(() => this.claims.heartbeat(workerId, runIds, leaseMs));

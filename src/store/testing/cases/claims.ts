@@ -47,6 +47,9 @@ export function describeClaimCases(test: ContractTest, ctx: ContractContext): vo
       ctx.clock.advance(20_000);
       expect(await b.leaseRun("cli-2", "driven", 10_000)).toMatchObject({ leaseOwner: "cli-2" });
       expect(await a.claimRuns("worker-a", 10, 10_000)).toEqual([]);
+      // A holder known to be dead (a killed process on the caller's machine) can be taken from, by name only.
+      expect(await a.leaseRun("cli-4", "driven", 10_000, "someone-else")).toBeUndefined();
+      expect(await a.leaseRun("cli-4", "driven", 10_000, "cli-2")).toMatchObject({ leaseOwner: "cli-4" });
       expect(await b.releaseRun("cli-2", "waits")).toBe(true);
       expect(await a.leaseRun("cli-3", "waits", 10_000)).toMatchObject({ leaseOwner: "cli-3" });
     });
