@@ -4,6 +4,7 @@
  * make its next calls (the journal refuses the loser's appends, but only after the provider was paid),
  * so a run another process holds is left to it, with a message saying so.
  */
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { CliError, exitCodes } from "./errors.js";
 import type { Io } from "./io.js";
@@ -58,9 +59,15 @@ function processGone(owner: string): boolean {
   if (at <= 0 || owner.slice(0, at) !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return false;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+  // A killed process whose parent has not reaped it yet is a zombie: it still answers signal 0.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return false;
   }
 }
 
@@ -83,14 +90,20 @@ export async function tryLease(
   open: OpenRuntime,
   runId: string,
   io: Io,
+  /** Keep trying this long while a live holder has it (it may be about to let go). */
+  patienceMs = 0,
 ): Promise<{ leased: true } | { leased: false; holder: LeaseHolder | undefined }> {
-  if (await open.store.leaseRun(open.workerId, runId, cliLeaseMs)) return { leased: true };
-  const holder = await leaseHolder(open, runId);
-  if (holder?.gone && (await open.store.leaseRun(open.workerId, runId, cliLeaseMs, holder.owner))) {
-    io.err(`taking over run ${runId} from ${holder.owner}, which no longer runs (it was killed)`);
-    return { leased: true };
+  const giveUpAtMs = Date.now() + patienceMs;
+  for (;;) {
+    if (await open.store.leaseRun(open.workerId, runId, cliLeaseMs)) return { leased: true };
+    const holder = await leaseHolder(open, runId);
+    if (holder?.gone && (await open.store.leaseRun(open.workerId, runId, cliLeaseMs, holder.owner))) {
+      io.err(`taking over run ${runId} from ${holder.owner}, which no longer runs (it was killed)`);
+      return { leased: true };
+    }
+    if (holder === undefined || Date.now() >= giveUpAtMs) return { leased: false, holder };
+    await new Promise((wake) => setTimeout(wake, 50));
   }
-  return { leased: false, holder };
 }
 
 export function drivenElsewhere(runId: string, holder: LeaseHolder): string {
@@ -98,6 +111,7 @@ export function drivenElsewhere(runId: string, holder: LeaseHolder): string {
   return (
     `run ${runId} is being driven by ${holder.owner} (its lease runs ${seconds} s more ` +
     "and is renewed while that process lives), so it is not driven here too: its calls would be paid twice. " +
-    `Follow it with 'quorum status ${runId}'; if that process was killed, 'quorum resume ${runId}' works once the lease has run out.`
+    `Follow it with 'quorum status ${runId}'. If that process is killed, 'quorum resume ${runId}' takes the run over ` +
+    "(at once on the same machine, else once the lease has run out)."
   );
 }

@@ -117,6 +117,29 @@ describe("quorum run", () => {
     }
   });
 
+  it("an answer recorded while the run's driver is stopping is driven here, not left to nobody", async () => {
+    const settlingDb = `sqlite:${join(dir, "settling.db")}`;
+    const args = ["--dry-run", "--db", settlingDb];
+    const started = await cli("run", "examples/strategy-document/workflow.yaml", ...args, "-i", "idea=x");
+    const runId = /run (run_\w+)/.exec(started.stdout)![1]!;
+    const other = await openStore(settlingDb);
+    try {
+      // A driver past its last look for answers: it holds the lease a moment more, then lets go.
+      expect(await other.leaseRun("other-host:43", runId, 60_000)).toBeDefined();
+      const letGo = new Promise((done) => setTimeout(done, 300)).then(() =>
+        other.releaseRun("other-host:43", runId),
+      );
+      const answered = await cli("approve", runId, "sign-off", ...args);
+      expect(await letGo).toBe(true);
+      expect(answered.exitCode).toBe(0);
+      expect(answered.stdout).not.toContain("which continues it");
+      expect(answered.stdout).toContain("SUCCEEDED (dry run");
+      expect((await other.getRun(runId))?.status).toBe("succeeded");
+    } finally {
+      await other.close();
+    }
+  });
+
   it("takes over at once a run whose lease a killed process on this machine still holds", async () => {
     const leasedDb = `sqlite:${join(dir, "killed.db")}`;
     const args = ["--dry-run", "--db", leasedDb];

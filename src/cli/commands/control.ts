@@ -25,6 +25,13 @@ interface DriveOptions {
 }
 
 /**
+ * How long an answer waits for the run's holder to let go before leaving the answer to it: a driver
+ * that had already made its last check for answers when this one was recorded stops (and gives the
+ * lease back) within milliseconds, and the answer must not be left to a process that is ending.
+ */
+const holderSettlingMs = 2_000;
+
+/**
  * Drives `runId` here, leased so no other process drives it meanwhile. `afterAnswer`: an answer was
  * just recorded; when another process holds the run, that process takes the answer in and goes on, so
  * this one says so and succeeds instead of failing.
@@ -40,7 +47,7 @@ async function continueRun(runId: string, options: DriveOptions, io: Io, afterAn
     if (note) io.err(note);
     let leases: HeldLeases;
     if (afterAnswer) {
-      const attempt = await tryLease(open, runId, io);
+      const attempt = await tryLease(open, runId, io, holderSettlingMs);
       if (!attempt.leased && attempt.holder) {
         io.out(
           `run ${runId} is being driven by ${attempt.holder.owner}, which continues it with this answer`,
