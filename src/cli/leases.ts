@@ -20,6 +20,7 @@ export interface HeldLeases {
 
 /** Renews the leases on `runIds` (already held) until `release()`. */
 export function renewLeases(open: OpenRuntime, runIds: readonly string[]): HeldLeases {
+  if (runIds.length === 0) return { release: async () => undefined };
   const held = [...runIds];
   const timer = setInterval(() => {
     open.store.heartbeat(open.workerId, held, cliLeaseMs).catch(() => undefined);
@@ -34,7 +35,7 @@ export function renewLeases(open: OpenRuntime, runIds: readonly string[]): HeldL
 }
 
 /** Who holds a run, when `leaseRun` refused it; undefined when the run is finished (nothing to drive). */
-export async function leaseHolder(open: OpenRuntime, runId: string): Promise<LeaseHolder | undefined> {
+async function leaseHolder(open: OpenRuntime, runId: string): Promise<LeaseHolder | undefined> {
   const run = await open.runtime.requireRun(runId);
   if (run.status === "succeeded" || run.status === "failed" || run.status === "cancelled") return undefined;
   const owner = run.leaseOwner ?? "another process";
@@ -106,7 +107,7 @@ export async function tryLease(
   }
 }
 
-export function drivenElsewhere(runId: string, holder: LeaseHolder): string {
+function drivenElsewhere(runId: string, holder: LeaseHolder): string {
   const seconds = Math.ceil(holder.expiresInMs / 1000);
   return (
     `run ${runId} is being driven by ${holder.owner} (its lease runs ${seconds} s more ` +

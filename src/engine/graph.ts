@@ -7,8 +7,6 @@ import type { ExecutionPlan, Workflow } from "../spec/index.js";
 export interface EngineGraph {
   /** Step ids in file order: ties are always broken the same way. */
   order: string[];
-  /** Position of each step in `order`. */
-  index: Map<string, number>;
   dependencies: Map<string, string[]>;
   dependents: Map<string, string[]>;
   /** For each step, the producers of the documents it consumes (skips cascade along these). */
@@ -65,7 +63,6 @@ export function engineGraph(
       if (step.kind === "arbiter")
         for (const route of Object.values(step.routes))
           for (const id of route.steps) if (id !== step.id && !routed.has(id)) routed.set(id, step.id);
-  const index = new Map(order.map((id, i) => [id, i]));
   const latestStartMs = new Map(plan.steps.map((p) => [p.id, p.earliestStartMs + p.slackMs]));
   const urgency = (id: string) => latestStartMs.get(id) ?? 0;
   // Array.prototype.sort is stable: equal latest starts keep file order.
@@ -73,7 +70,6 @@ export function engineGraph(
   const scheduleIndex = new Map(schedule.map((id, i) => [id, i]));
   return {
     order,
-    index,
     dependencies,
     dependents,
     inputProducers,

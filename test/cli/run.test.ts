@@ -25,6 +25,18 @@ function writeProject(name: string, files: Record<string, string>, workflowYaml:
   return join(project, "workflow.yaml");
 }
 
+/**
+ * A dry run of `workflow` (default: the strategy document) on its own store `name.db`, left waiting for
+ * its sign-off; returns its id, the store's URL and the flags that reach it.
+ */
+async function waitingRun(name: string, workflow = "examples/strategy-document/workflow.yaml") {
+  const db = `sqlite:${join(dir, `${name}.db`)}`;
+  const args = ["--dry-run", "--db", db];
+  const started = await cli("run", workflow, ...args, "-i", "idea=x");
+  expect(started.exitCode).toBe(3);
+  return { runId: /run (run_\w+)/.exec(started.stdout)![1]!, db, args };
+}
+
 describe("quorum run", () => {
   it("runs the strategy document as a dry run, waits for approval, then finishes", async () => {
     const run = await cli(
@@ -86,11 +98,7 @@ describe("quorum run", () => {
   });
 
   it("never drives a run another process holds: resume refuses, an answer is left to that process", async () => {
-    const lockedDb = `sqlite:${join(dir, "leased.db")}`;
-    const args = ["--dry-run", "--db", lockedDb];
-    const started = await cli("run", "examples/strategy-document/workflow.yaml", ...args, "-i", "idea=x");
-    expect(started.exitCode).toBe(3);
-    const runId = /run (run_\w+)/.exec(started.stdout)![1]!;
+    const { runId, db: lockedDb, args } = await waitingRun("leased");
     // Another process (a worker, a second `resume`) leases the waiting run, as it would to drive it.
     const other = await openStore(lockedDb);
     try {
@@ -118,10 +126,7 @@ describe("quorum run", () => {
   });
 
   it("an answer recorded while the run's driver is stopping is driven here, not left to nobody", async () => {
-    const settlingDb = `sqlite:${join(dir, "settling.db")}`;
-    const args = ["--dry-run", "--db", settlingDb];
-    const started = await cli("run", "examples/strategy-document/workflow.yaml", ...args, "-i", "idea=x");
-    const runId = /run (run_\w+)/.exec(started.stdout)![1]!;
+    const { runId, db: settlingDb, args } = await waitingRun("settling");
     const other = await openStore(settlingDb);
     try {
       // A driver past its last look for answers: it holds the lease a moment more, then lets go.
@@ -141,10 +146,7 @@ describe("quorum run", () => {
   });
 
   it("takes over at once a run whose lease a killed process on this machine still holds", async () => {
-    const leasedDb = `sqlite:${join(dir, "killed.db")}`;
-    const args = ["--dry-run", "--db", leasedDb];
-    const started = await cli("run", "examples/strategy-document/workflow.yaml", ...args, "-i", "idea=x");
-    const runId = /run (run_\w+)/.exec(started.stdout)![1]!;
+    const { runId, db: leasedDb, args } = await waitingRun("killed");
     const gone = spawnSync(process.execPath, ["-e", ""]).pid; // a pid that no longer runs
     const store = await openStore(leasedDb);
     try {
@@ -163,15 +165,12 @@ describe("quorum run", () => {
   it("says when the workflow's files changed since the run started, and keeps the pinned definition", async () => {
     const project = join(dir, "drift");
     cpSync("examples/strategy-document", project, { recursive: true });
-    const driftDb = `sqlite:${join(dir, "drift.db")}`;
     const workflow = join(project, "workflow.yaml");
-    const started = await cli("run", workflow, "--dry-run", "--db", driftDb, "-i", "idea=x");
-    expect(started.exitCode).toBe(3);
-    const runId = /run (run_\w+)/.exec(started.stdout)![1]!;
-    const unchanged = await cli("resume", runId, "--dry-run", "--db", driftDb);
+    const { runId, args } = await waitingRun("drift", workflow);
+    const unchanged = await cli("resume", runId, ...args);
     expect(unchanged.stderr).not.toContain("note:");
     writeFileSync(join(project, "prompts", "qa-review.md"), "Review it, briefly.\n");
-    const resumed = await cli("resume", runId, "--dry-run", "--db", driftDb);
+    const resumed = await cli("resume", runId, ...args);
     expect(resumed.exitCode).toBe(3); // still waiting for the same sign-off: the pinned definition runs
     expect(resumed.stderr).toContain(
       `note: ${workflow} (or a file it uses) changed since run ${runId} started; the run goes on with the definition it started with.`,

@@ -104,7 +104,7 @@ export function registerControl(program: Command, io: Io): void {
         open.runtime,
         runId,
         options.from,
-        parseInputs(options.input),
+        parseInputs(options.input).inputs,
         { workerId: open.workerId, leaseMs: cliLeaseMs },
       );
       const leases = renewLeases(open, [run.id]);

@@ -1,5 +1,6 @@
 /** Drive a run in the foreground with progress, Ctrl-C handling and a final summary. */
 import pc from "picocolors";
+import { StoreUnavailableError } from "../../errors/index.js";
 import type { DriveOutcome } from "../../runtime/index.js";
 import { loadPinnedWorkflow } from "../../runtime/index.js";
 import { CliError, exitCodes } from "../errors.js";
@@ -8,8 +9,6 @@ import { liveTree } from "../output/live-tree.js";
 import { progressPrinter } from "../output/progress.js";
 import { runSummary } from "../output/summary.js";
 import type { OpenRuntime } from "../runtime-context.js";
-
-const storeTrouble = new Set(["StoreUnavailableError"]);
 
 export const outcomeExitCode: Record<DriveOutcome, number> = {
   succeeded: exitCodes.ok,
@@ -48,9 +47,9 @@ export async function driveAndReport(
     const outcome = await open.runtime.drive(runId, controller.signal).catch((error: unknown) => {
       // The store failing mid-run (locked too long, disk full, database gone) stops the run where its
       // journal stands: nothing journaled is lost, and the run goes on from there once the store is back.
-      if (!storeTrouble.has((error as Error)?.name)) throw error;
+      if (!(error instanceof StoreUnavailableError)) throw error;
       throw new CliError(
-        `${(error as Error).message} The run stopped where its journal stands; nothing journaled is lost. Continue it with 'quorum resume ${runId}' once the store is available.`,
+        `${error.message} The run stopped where its journal stands; nothing journaled is lost. Continue it with 'quorum resume ${runId}' once the store is available.`,
         exitCodes.failed,
       );
     });

@@ -17,8 +17,16 @@ function deadlineMs(text: string): number {
   return parseDurationMs(text);
 }
 
-export function parseInputs(values: string[]): Record<string, JsonValue> {
+/**
+ * `--input name=value | name=@file` flags: the values, and which file each `@file` value came from (so
+ * an input's problem can name it).
+ */
+export function parseInputs(values: string[]): {
+  inputs: Record<string, JsonValue>;
+  files: Record<string, string>;
+} {
   const inputs: Record<string, JsonValue> = {};
+  const files: Record<string, string> = {};
   for (const item of values) {
     const eq = item.indexOf("=");
     if (eq <= 0) throw new CliError(`--input '${item}' must look like name=value or name=@file`);
@@ -30,19 +38,10 @@ export function parseInputs(values: string[]): Record<string, JsonValue> {
       const text = readTextOrUndefined(value.slice(1));
       if (text === undefined) throw new CliError(`--input ${name}: cannot read file '${value.slice(1)}'`);
       inputs[name] = text;
+      files[name] = value.slice(1);
     } else inputs[name] = value;
   }
-  return inputs;
-}
-
-/** Input name → the file of each --input name=@file, so input problems can name the file. */
-function inputFiles(values: string[]): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const item of values) {
-    const eq = item.indexOf("=");
-    if (eq > 0 && item[eq + 1] === "@") files[item.slice(0, eq)] = item.slice(eq + 2);
-  }
-  return files;
+  return { inputs, files };
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -92,7 +91,7 @@ export function registerRun(program: Command, io: Io): void {
           return;
         }
         const workflow = loaded.workflow;
-        const inputs = parseInputs(options.input);
+        const { inputs, files } = parseInputs(options.input);
         if (!options.dryRun && !providersAvailable(project.catalog, process.env, workflow))
           throw new CliError(noProviderMessage(project.catalog, process.env, workflow));
         const unreachable = options.dryRun
@@ -103,7 +102,7 @@ export function registerRun(program: Command, io: Io): void {
             `warning: no model of ${unreachable.map((id) => `'${id}'`).join(", ")} can be reached (no API key or server); ${unreachable.length === 1 ? "it runs" : "they run"} only when ${unreachable.length === 1 ? "its" : "their"} 'when:' holds, and would then fail`,
           );
         // The runtime checks them again, but only here is it known which file a value came from.
-        const { problems } = resolveInputs(workflow, inputs, inputFiles(options.input));
+        const { problems } = resolveInputs(workflow, inputs, files);
         if (problems.length > 0) throw new CliError(problems.join("\n"));
         const open = await openRuntime({ db: options.db, dryRun: options.dryRun, project });
         try {
