@@ -66,6 +66,9 @@ describe("quorum run", () => {
     expect((await cli("approve", runId, "sign-off", "--db", db)).stdout).toContain(
       "already answered (approve by ann); nothing changed",
     );
+    // The same decision with a comment is still the same decision.
+    const commented = await cli("approve", runId, "sign-off", "--comment", "still yes", "--db", db);
+    expect([commented.exitCode, commented.stdout]).toEqual([0, expect.stringContaining("nothing changed")]);
     const contrary = await cli("reject", runId, "sign-off", "--as", "bob", "--db", db);
     expect(contrary.exitCode).toBe(1);
     expect(contrary.stderr).toContain(

@@ -260,15 +260,21 @@ async function recordedAnswer(
     : undefined;
 }
 
-const sameAnswer = (a: JsonValue, b: JsonValue): boolean => JSON.stringify(a) === JSON.stringify(b);
+/** Approvals agree when their decisions do (a comment is not a different decision); other answers by value. */
+const sameAnswer = (a: JsonValue, b: JsonValue): boolean =>
+  decisionOf(a) !== undefined || decisionOf(b) !== undefined
+    ? decisionOf(a) === decisionOf(b)
+    : JSON.stringify(a) === JSON.stringify(b);
+
+const decisionOf = (response: JsonValue): string | undefined =>
+  response !== null && typeof response === "object" && !Array.isArray(response) && "decision" in response
+    ? String(response.decision)
+    : undefined;
 
 function describeAnswer(answer: { response: JsonValue; respondedBy?: string }): string {
   const { response } = answer;
-  const decision =
-    response !== null && typeof response === "object" && !Array.isArray(response) && "decision" in response
-      ? String(response.decision)
-      : undefined;
   const text =
-    decision ?? (typeof response === "string" ? JSON.stringify(response.slice(0, 60)) : "an answer");
+    decisionOf(response) ??
+    (typeof response === "string" ? JSON.stringify(response.slice(0, 60)) : "an answer");
   return `${text}${answer.respondedBy ? ` by ${answer.respondedBy}` : ""}`;
 }
