@@ -93,6 +93,9 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
           writer.append([{ type: "model-call-start", stepId: step.id, attempt, callKey, model }]);
         const call: CallInFlight = { step, attempt, round, callNumber, callKey, model, startedMs: 0 };
         return started.then(() => {
+          // Cancelled or timed out while its start was committing: the request never leaves (a client
+          // handed an already-aborted signal may not notice it, and the call would be paid for nothing).
+          scope.signal.throwIfAborted();
           call.startedMs = deps.now();
           return generateWithBudgetApproval(
             scope.models,

@@ -171,6 +171,38 @@ steps:
     expect(second.calls.map((c) => c.prompt)).toEqual(["Write from Cats."]);
   });
 
+  it("never sends a call whose run was cancelled while the call's start was committing", async () => {
+    // A client that only listens for a later abort (as some do): handed an aborted signal, it would hang.
+    let calls = 0;
+    const models: ModelClient = {
+      specificationVersion: "v1",
+      generate: (_request, options) => {
+        calls++;
+        return new Promise((_, reject) =>
+          options?.signal?.addEventListener("abort", () => reject(new Error("aborted"))),
+        );
+      },
+    };
+    const controller = new AbortController();
+    const base = h.runtime(models);
+    const store = new Proxy(h.store, {
+      get(target, key) {
+        if (key === "appendEvents")
+          return (...args: Parameters<typeof target.appendEvents>) => {
+            if (args[2].some((e) => e.type === "model-call-start")) controller.abort(new Error("cancel"));
+            return target.appendEvents(...args);
+          };
+        const value = Reflect.get(target, key);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const { Runtime } = await import("../../src/runtime/index.js");
+    const runtime = new Runtime({ ...base.deps, store });
+    const run = await runtime.start(loadTestWorkflow(chainYaml, chainFiles), { topic: "cats" });
+    expect(await runtime.drive(run.id, controller.signal)).toBe("interrupted");
+    expect(calls).toBe(0);
+  }, 10_000);
+
   it("times an attempt out, aborts its call, and retries", async () => {
     let calls = 0;
     const models: ModelClient = {
