@@ -19,7 +19,7 @@ import { registerRuns } from "./commands/runs.js";
 import { registerStats } from "./commands/stats.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerWorker } from "./commands/worker.js";
-import { CliError, exitCodes } from "./errors.js";
+import { exitCodeFor, exitCodes } from "./errors.js";
 import type { Io } from "./io.js";
 import { packageVersion } from "./package-root.js";
 
@@ -61,14 +61,10 @@ export async function runCli(argv: string[], io: Io): Promise<void> {
       io.exit(error.exitCode === 0 ? exitCodes.ok : exitCodes.usage);
       return;
     }
-    if ((error as { isUserError?: boolean }).isUserError || isStoreUserError(error)) {
+    const exitCode = exitCodeFor(error);
+    if (exitCode !== undefined) {
       io.err(`error: ${(error as Error).message}`);
-      io.exit(exitCodes.usage);
-      return;
-    }
-    if (error instanceof CliError) {
-      io.err(`error: ${error.message}`);
-      io.exit(error.exitCode);
+      io.exit(exitCode);
       return;
     }
     const err = error as Error;
@@ -77,12 +73,4 @@ export async function runCli(argv: string[], io: Io): Promise<void> {
     );
     io.exit(exitCodes.failed);
   }
-}
-
-/** Store errors a user can fix (unreachable database, corrupt or newer file, locked). */
-function isStoreUserError(error: unknown): boolean {
-  const name = (error as Error)?.name ?? "";
-  return ["StoreUnavailableError", "StoreCorruptError", "StoreVersionError", "StoreNotFoundError"].includes(
-    name,
-  );
 }

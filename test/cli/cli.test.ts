@@ -129,6 +129,14 @@ describe("usage errors", () => {
     }
   });
 
+  it("a store that cannot be reached is a failure (exit 1) a script may retry, not a usage error", async () => {
+    const result = await cli("runs", "--db", "postgres://u:secret@127.0.0.1:1/x");
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/^error: store 127\.0\.0\.1:1\/x is unavailable: cannot connect/);
+    expect(result.stderr).not.toContain("secret");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("runs as a real process with the documented exit codes", () => {
     const run = (...args: string[]) =>
       spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
