@@ -17,6 +17,8 @@ export async function forkRun(
   inputOverrides: Record<string, JsonValue> = {},
   /** Create the new run leased to its driver (as `quorum run` does), so no worker takes it too. */
   lease?: { workerId: string; leaseMs: number },
+  /** Override name → the file its value was read from, so a bad value names it. */
+  inputFiles?: Record<string, string>,
 ): Promise<{ run: RunRecord; reusedSteps: string[] }> {
   const { store } = runtime.deps;
   const source = await store.getRun(runId);
@@ -60,6 +62,7 @@ export async function forkRun(
       ...(pinned.routing ? { routing: pinned.routing } : {}),
       ...(pinned.children ? { children: pinned.children } : {}),
       ...(lease ? { lease } : {}),
+      ...(inputFiles ? { inputFiles } : {}),
     },
   );
   await store.appendEvents(

@@ -35,6 +35,8 @@ export interface StartOptions {
   routing?: RoutingMode;
   /** Sub-workflows already pinned (replay, fork); otherwise they are loaded from their files now. */
   children?: Record<string, PinnedChild>;
+  /** Input name → the file its value was read from (`--input name=@file`), so a bad value names it. */
+  inputFiles?: Record<string, string>;
 }
 
 export class Runtime {
@@ -51,7 +53,7 @@ export class Runtime {
       throw new WorkflowNotRunnableError(
         `this version of quorum cannot run ${missing.map((k) => `'${k}'`).join(", ")} steps yet (they validate and plan, but have no executor); remove them or wait for a release that runs them`,
       );
-    const { inputs, problems } = resolveInputs(workflow, given);
+    const { inputs, problems } = resolveInputs(workflow, given, options.inputFiles);
     if (problems.length > 0) throw new WorkflowNotRunnableError(problems.join("\n"));
     if (options.dryRun && !this.deps.dryRunModels)
       throw new Error("a dry run needs RuntimeDeps.dryRunModels");

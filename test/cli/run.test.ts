@@ -261,6 +261,23 @@ steps:
       `error: input 'tickets' must be a JSON array, but file '${join(dir, "tickets", "tickets.txt")}' is not valid JSON: Unexpected token 'a', "a, b, c" is not valid JSON; e.g.`,
     );
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+    // A fork's input override names its file the same way, and starts nothing.
+    const { runId } = JSON.parse(ok.stdout) as { runId: string };
+    const runsBefore = (await cli("runs", "--db", db, "--json")).stdout;
+    const badFork = await cli(
+      "fork",
+      runId,
+      "--from",
+      "triage",
+      "--db",
+      db,
+      "--dry-run",
+      "-i",
+      `tickets=@${join(dir, "tickets", "tickets.txt")}`,
+    );
+    expect(badFork.exitCode).toBe(2);
+    expect(badFork.stderr).toContain(`file '${join(dir, "tickets", "tickets.txt")}' is not valid JSON`);
+    expect((await cli("runs", "--db", db, "--json")).stdout).toBe(runsBefore);
   });
 
   it("explains bad inputs and unknown runs without a stack trace", async () => {

@@ -100,12 +100,14 @@ export function registerControl(program: Command, io: Io): void {
       project: loadProject(options.config),
     });
     try {
+      const { inputs, files } = parseInputs(options.input);
       const { run, reusedSteps } = await forkRun(
         open.runtime,
         runId,
         options.from,
-        parseInputs(options.input).inputs,
+        inputs,
         { workerId: open.workerId, leaseMs: cliLeaseMs },
+        files,
       );
       const leases = renewLeases(open, [run.id]);
       if (!options.json)
