@@ -68,7 +68,15 @@ export async function forkRun(
   await store.appendEvents(
     run.id,
     0,
-    [{ type: "run-start", workflowName: workflow.name, workflowHash: run.workflowHash }, ...copied],
+    [
+      {
+        type: "run-start",
+        workflowName: workflow.name,
+        workflowHash: run.workflowHash,
+        forkedFrom: { runId, reusedEvents: copied.length },
+      },
+      ...copied,
+    ],
     {
       status: "pending",
     },

@@ -39,6 +39,11 @@ export interface RunStartEvent extends EventBase {
   readonly type: "run-start";
   readonly workflowName: string;
   readonly workflowHash: string;
+  /**
+   * A fork (`quorum fork`): the run it was forked from, and how many events right after this one were
+   * copied from it (the reused steps' events, calls included, which that run paid for).
+   */
+  readonly forkedFrom?: { readonly runId: string; readonly reusedEvents: number };
 }
 
 export interface StepStartEvent extends EventBase {

@@ -280,6 +280,25 @@ steps:
     expect((await cli("runs", "--db", db, "--json")).stdout).toBe(runsBefore);
   });
 
+  it("a fork's summary counts only its own calls; the reused steps' are the source run's", async () => {
+    const source = await cli(
+      "run",
+      "examples/strategy-document/workflow.yaml",
+      "--dry-run",
+      "--db",
+      db,
+      "-i",
+      "idea=a tool",
+      "--json",
+    );
+    const original = JSON.parse(source.stdout) as { runId: string; modelCalls: number };
+    expect(original.modelCalls).toBe(4);
+    const fork = await cli("fork", original.runId, "--from", "qa-review", "--dry-run", "--db", db, "--json");
+    expect(fork.exitCode).toBe(3);
+    const forked = JSON.parse(fork.stdout) as { modelCalls: number; forkedFrom: string };
+    expect(forked).toMatchObject({ modelCalls: 1, forkedFrom: original.runId });
+  });
+
   it("explains bad inputs and unknown runs without a stack trace", async () => {
     const bad = await cli(
       "run",

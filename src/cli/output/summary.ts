@@ -1,5 +1,5 @@
-/** The end-of-run summary: status, steps, tokens, cost, documents and how to get them. */
-import type { Store } from "../../spec/index.js";
+/** The end-of-run summary: status, calls, tokens, cost, documents and how to get them. */
+import type { DocumentVersionRecord, RunEvent, RunRecord, SpendRecord, Store } from "../../spec/index.js";
 
 export interface RunSummary {
   runId: string;
@@ -9,6 +9,10 @@ export interface RunSummary {
   inputTokens: number;
   outputTokens: number;
   modelCalls: number;
+  /** Calls whose process crashed or stopped before their cost was known (open or expired reservations). */
+  cutOffCalls: number;
+  /** A fork: the run it reuses steps from. */
+  forkedFrom?: string;
   dryRun: boolean;
   documents: Array<{
     documentId: string;
@@ -22,26 +26,75 @@ export interface RunSummary {
 }
 
 export async function runSummary(store: Store, runId: string): Promise<RunSummary> {
-  const run = await store.getRun(runId);
-  const events = await store.readEvents(runId);
-  let costUsd = 0;
-  let inputTokens = 0;
-  let outputTokens = 0;
-  let modelCalls = 0;
-  let dryRun = false;
-  let error: string | undefined;
-  for (const { event } of events) {
-    if (event.type === "model-call-end") {
-      modelCalls++;
-      costUsd += event.costUsd ?? 0;
-      inputTokens += event.usage?.inputTokens ?? 0;
-      outputTokens += event.usage?.outputTokens ?? 0;
-      if ((event.result as { dryRun?: boolean } | undefined)?.dryRun) dryRun = true;
+  const [run, entries, ledger, documents] = await Promise.all([
+    store.getRun(runId),
+    store.readEvents(runId),
+    store.listSpend({ runId }),
+    store.listDocumentVersions(runId),
+  ]);
+  return summarise(
+    runId,
+    run,
+    entries.map((e) => e.event),
+    ledger,
+    documents,
+  );
+}
+
+interface OwnJournal {
+  calls: number;
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  dryRun: boolean;
+  error?: string;
+  forkedFrom?: string;
+}
+
+/** Tokens, cost and errors of this run's own journal: a fork's copied events belong to its source. */
+function ownJournal(events: readonly RunEvent[]): OwnJournal {
+  const own: OwnJournal = { calls: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, dryRun: false };
+  let copied = 0;
+  for (const event of events) {
+    if (copied > 0) {
+      copied--;
+      continue;
     }
-    if (event.type === "run-end" && event.error) error = event.error.message;
+    if (event.type === "run-start" && event.forkedFrom) {
+      own.forkedFrom = event.forkedFrom.runId;
+      copied = event.forkedFrom.reusedEvents;
+    }
+    if (event.type === "model-call-end") {
+      own.calls++;
+      own.costUsd += event.costUsd ?? 0;
+      own.inputTokens += event.usage?.inputTokens ?? 0;
+      own.outputTokens += event.usage?.outputTokens ?? 0;
+      if ((event.result as { dryRun?: boolean } | undefined)?.dryRun) own.dryRun = true;
+    }
+    if (event.type === "run-end" && event.error) own.error = event.error.message;
   }
+  return own;
+}
+
+/**
+ * Calls and cost come from the spend ledger, like `quorum costs`, so the two always agree: a call cut
+ * off by a crash or a stop counts there (its cost unknown), and a fork's reused steps count for the run
+ * that paid for them. A run with no ledger rows (a dry run, a replay) counts its journal's calls.
+ */
+export function summarise(
+  runId: string,
+  run: RunRecord | undefined,
+  events: readonly RunEvent[],
+  ledger: readonly SpendRecord[],
+  versions: readonly DocumentVersionRecord[],
+): RunSummary {
+  const own = ownJournal(events);
+  const cutOffCalls = ledger.filter((r) => r.status === "reserved" || r.outcome === "expired").length;
+  const modelCalls = ledger.length > 0 ? ledger.length : own.calls;
+  const settledMicroUsd = ledger.reduce((sum, r) => sum + (r.status === "settled" ? r.costMicroUsd : 0), 0);
+  const costUsd = ledger.length > 0 ? settledMicroUsd / 1_000_000 : own.costUsd;
   const latest = new Map<string, RunSummary["documents"][number]>();
-  for (const d of await store.listDocumentVersions(runId))
+  for (const d of versions)
     latest.set(d.documentId, {
       documentId: d.documentId,
       version: d.version,
@@ -51,10 +104,14 @@ export async function runSummary(store: Store, runId: string): Promise<RunSummar
     });
   const documents = [...latest.values()];
   const status = run?.status ?? "unknown";
+  const cutOff = cutOffCalls > 0 ? ` (${cutOffCalls} cut off by a crash or stop: cost unknown)` : "";
   const lines = [
-    `${status.toUpperCase()}${dryRun ? " (dry run: placeholder documents, no model was called)" : ""} · run ${runId}`,
-    `${modelCalls} model calls · ${inputTokens} input + ${outputTokens} output tokens · $${costUsd.toFixed(4)}`,
-    ...(error ? [`error: ${error}`] : []),
+    `${status.toUpperCase()}${own.dryRun ? " (dry run: placeholder documents, no model was called)" : ""} · run ${runId}`,
+    `${modelCalls} model call${modelCalls === 1 ? "" : "s"}${cutOff} · ${own.inputTokens} input + ${own.outputTokens} output tokens · $${costUsd.toFixed(4)}`,
+    ...(own.forkedFrom
+      ? [`forked from run ${own.forkedFrom}: the calls of the steps it reuses are counted there`]
+      : []),
+    ...(own.error ? [`error: ${own.error}`] : []),
     ...(documents.length > 0
       ? [
           "documents:",
@@ -68,12 +125,14 @@ export async function runSummary(store: Store, runId: string): Promise<RunSummar
     workflow: run?.workflowName ?? "",
     status,
     costUsd,
-    inputTokens,
-    outputTokens,
+    inputTokens: own.inputTokens,
+    outputTokens: own.outputTokens,
     modelCalls,
-    dryRun,
+    cutOffCalls,
+    ...(own.forkedFrom ? { forkedFrom: own.forkedFrom } : {}),
+    dryRun: own.dryRun,
     documents,
-    ...(error ? { error } : {}),
+    ...(own.error ? { error: own.error } : {}),
     text: lines.join("\n"),
   };
 }
