@@ -6,7 +6,7 @@ import { loadPinnedWorkflow } from "../../runtime/index.js";
 import { CliError, exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
 import { liveTree } from "../output/live-tree.js";
-import { progressPrinter } from "../output/progress.js";
+import { progressPrinter, unfinishedStepStarts } from "../output/progress.js";
 import { runSummary } from "../output/summary.js";
 import type { OpenRuntime } from "../runtime-context.js";
 
@@ -42,7 +42,12 @@ export async function driveAndReport(
     open.runtime.deps.onEvent = (id, event) => {
       if (id === runId) draw.onEvent(id, event);
     };
-  } else if (!options.json) open.runtime.deps.onEvent = progressPrinter((line) => io.out(line));
+  } else if (!options.json) {
+    const printer = progressPrinter((line) => io.out(line));
+    const journal = await open.store.readEvents(runId);
+    printer.resume(runId, unfinishedStepStarts(journal.map((e) => e.event)));
+    open.runtime.deps.onEvent = printer;
+  }
   try {
     const outcome = await open.runtime.drive(runId, controller.signal).catch((error: unknown) => {
       // The store failing mid-run (locked too long, disk full, database gone) stops the run where its

@@ -3,14 +3,28 @@
  * end, with model, tokens, cost and elapsed time. Plain text on every terminal and in CI logs.
  */
 import pc from "picocolors";
-import type { RunEvent } from "../../spec/index.js";
+import type { RunEvent, StepStartEvent } from "../../spec/index.js";
+
+/**
+ * The `step-start` of every step the journal shows started and not finished: what was in flight when
+ * the run last stopped (a crash, Ctrl-C, a store failure), which goes on when it is driven again.
+ */
+export function unfinishedStepStarts(events: readonly RunEvent[]): StepStartEvent[] {
+  const open = new Map<string, StepStartEvent>();
+  for (const event of events) {
+    if (event.type === "step-start") open.set(event.stepId, event);
+    else if (event.type === "step-end" || event.type === "step-error" || event.type === "step-skip")
+      open.delete(event.stepId);
+  }
+  return [...open.values()];
+}
 
 export function progressPrinter(print: (line: string) => void, now: () => number = Date.now) {
   const own = eventPrinter(print, now);
   const children = new Map<string, ReturnType<typeof eventPrinter>>();
   let root: string | undefined;
   // A `workflow` step's child run (id `<parent>.<step>.r<round>a<attempt>`) prints indented under it.
-  return (runId: string, event: RunEvent): void => {
+  const printer = (runId: string, event: RunEvent): void => {
     root ??= runId;
     if (runId === root || !runId.startsWith(`${root}.`)) {
       own(runId, event);
@@ -24,19 +38,25 @@ export function progressPrinter(print: (line: string) => void, now: () => number
     }
     child(runId, event);
   };
+  /** Steps started before this process took the run (in flight at a crash, or waiting for an answer): printed as resumed, timed from now. */
+  const resume = (runId: string, starts: readonly StepStartEvent[]): void => {
+    root ??= runId;
+    for (const start of starts) own(runId, start, "resumed");
+  };
+  return Object.assign(printer, { resume });
 }
 
 function eventPrinter(print: (line: string) => void, now: () => number) {
   const started = new Map<string, number>();
   const calls = new Map<string, { tokens: number; costUsd: number; model?: string }>();
-  return (_runId: string, event: RunEvent): void => {
+  return (_runId: string, event: RunEvent, note?: "resumed"): void => {
     switch (event.type) {
-      case "step-start":
+      case "step-start": {
         started.set(event.stepId, now());
-        print(
-          `${pc.cyan("▶")} ${event.stepId}${event.attempt > 1 ? pc.dim(` (attempt ${event.attempt})`) : ""}`,
-        );
+        const notes = [...(event.attempt > 1 ? [`attempt ${event.attempt}`] : []), ...(note ? [note] : [])];
+        print(`${pc.cyan("▶")} ${event.stepId}${notes.length > 0 ? pc.dim(` (${notes.join("; ")})`) : ""}`);
         return;
+      }
       case "model-call-end": {
         const c = calls.get(event.stepId) ?? { tokens: 0, costUsd: 0 };
         c.tokens += (event.usage?.inputTokens ?? 0) + (event.usage?.outputTokens ?? 0);
