@@ -37,17 +37,13 @@ async function waitingRun(name: string, workflow = "examples/strategy-document/w
   return { runId: /run (run_\w+)/.exec(started.stdout)![1]!, db, args };
 }
 
+/** A dry run of the strategy document on the shared store, with these flags. */
+const dryRunStrategy = (...flags: string[]) =>
+  cli("run", "examples/strategy-document/workflow.yaml", "--dry-run", "--db", db, ...flags);
+
 describe("quorum run", () => {
   it("runs the strategy document as a dry run, waits for approval, then finishes", async () => {
-    const run = await cli(
-      "run",
-      "examples/strategy-document/workflow.yaml",
-      "--dry-run",
-      "--db",
-      db,
-      "-i",
-      "idea=A shopping list",
-    );
+    const run = await dryRunStrategy("-i", "idea=A shopping list");
     expect(run.exitCode).toBe(3);
     expect(run.stdout).toContain("DRY RUN");
     expect(run.stdout).toMatch(/✔ discovery dry-run\/stub/);
@@ -181,17 +177,7 @@ describe("quorum run", () => {
   });
 
   it("refuses an input given twice instead of silently keeping the last", async () => {
-    const result = await cli(
-      "run",
-      "examples/strategy-document/workflow.yaml",
-      "--dry-run",
-      "--db",
-      db,
-      "-i",
-      "idea=x",
-      "-i",
-      "idea=y",
-    );
+    const result = await dryRunStrategy("-i", "idea=x", "-i", "idea=y");
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain("--input idea is given twice; give each input once");
   });
@@ -281,16 +267,7 @@ steps:
   });
 
   it("a fork's summary counts only its own calls; the reused steps' are the source run's", async () => {
-    const source = await cli(
-      "run",
-      "examples/strategy-document/workflow.yaml",
-      "--dry-run",
-      "--db",
-      db,
-      "-i",
-      "idea=a tool",
-      "--json",
-    );
+    const source = await dryRunStrategy("-i", "idea=a tool", "--json");
     const original = JSON.parse(source.stdout) as { runId: string; modelCalls: number };
     expect(original.modelCalls).toBe(4);
     const fork = await cli("fork", original.runId, "--from", "qa-review", "--dry-run", "--db", db, "--json");
@@ -300,15 +277,7 @@ steps:
   });
 
   it("explains bad inputs and unknown runs without a stack trace", async () => {
-    const bad = await cli(
-      "run",
-      "examples/strategy-document/workflow.yaml",
-      "--dry-run",
-      "--db",
-      db,
-      "-i",
-      "audience=martians",
-    );
+    const bad = await dryRunStrategy("-i", "audience=martians");
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain("missing required input 'idea'");
     expect(bad.stderr).toContain("input 'audience' must be one of");
