@@ -71,7 +71,7 @@ export function mapSqliteError(error: unknown, path: string, busyTimeoutMs: numb
     return new StoreUnavailableError(
       path,
       `the database stayed locked by another connection for more than ${busyTimeoutMs} ms`,
-      "Another process is writing to it; wait for it to finish, stop it, or raise busyTimeoutMs. SQLite serves one writing process at a time: use PostgreSQL (QUORUM_DB=postgres://…) for many workers.",
+      `Another process is writing to it; wait for it to finish, stop it, or let writes wait longer (QUORUM_DB=sqlite:${path}?busy_timeout_ms=30000). SQLite serves one writing process at a time: use PostgreSQL (QUORUM_DB=postgres://…) for many workers.`,
       { cause: error },
     );
   }
