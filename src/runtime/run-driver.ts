@@ -121,7 +121,9 @@ async function driveJournal(
   const fatal: { failed: boolean; error?: unknown } = { failed: false };
   controller.signal.addEventListener("abort", wakeup.wake, { once: true });
   const acquire = () =>
-    deps.slots ? deps.slots.acquire(run.priority, controller.signal) : Promise.resolve(() => undefined);
+    deps.slots
+      ? deps.slots.acquire(run.priority, controller.signal, runId)
+      : Promise.resolve(() => undefined);
   /** `after`: a less urgent step begins once that settles (the next turn); see `launchAll`. */
   const launch = (stepId: string, attempt: number, round: number, after?: Promise<void>) => {
     const slot = after ? after.then(acquire) : acquire();

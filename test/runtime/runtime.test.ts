@@ -295,6 +295,45 @@ steps:
     expect(peak).toBe(2);
   });
 
+  it("serves runs fairly under the step limit: a wide run's queued steps do not hold back a later run", async () => {
+    const { StepSlots } = await import("../../src/runtime/index.js");
+    const callOrder: string[] = [];
+    const models: ModelClient = {
+      specificationVersion: "v1",
+      async generate(request) {
+        callOrder.push(request.prompt);
+        // Long enough for the small run to be queued before the first slot frees.
+        await new Promise((r) => setTimeout(r, request.prompt === "wide" ? 60 : 1));
+        return { text: "d", model: "m", usage: { inputTokens: 1, outputTokens: 1 } };
+      },
+    };
+    const runtime = h.runtime(models, { slots: new StepSlots(2) });
+    const wideSteps = Array.from(
+      { length: 12 },
+      (_, i) => `  - { id: w${i}, kind: model, prompt: prompts/w.md, outputs: [d${i}] }`,
+    );
+    const wide = loadTestWorkflow(
+      `quorum: 1\nname: wide\ndocuments: {${wideSteps.map((_, i) => ` d${i}: { format: markdown }`).join(",")} }\ndefaults: { models: [openai/gpt-4o-mini] }\nsteps:\n${wideSteps.join("\n")}\n`,
+      { "prompts/w.md": "wide" },
+    );
+    const small = loadTestWorkflow(
+      "quorum: 1\nname: small\ndocuments: { s: { format: markdown } }\ndefaults: { models: [openai/gpt-4o-mini] }\nsteps:\n  - { id: s, kind: model, prompt: prompts/s.md, outputs: [s] }\n",
+      { "prompts/s.md": "small" },
+    );
+    const wideRun = await runtime.start(wide, {});
+    const smallRun = await runtime.start(small, {});
+    const wideDone = runtime.drive(wideRun.id);
+    // The small run asks once the wide run's 12 steps hold both slots or wait for one.
+    while (callOrder.length < 2) await new Promise((r) => setTimeout(r, 1));
+    expect(await runtime.drive(smallRun.id)).toBe("succeeded");
+    expect(await wideDone).toBe("succeeded");
+    // First come first served makes it the 13th call. Fair, it gets the first slot freed: both first
+    // calls end in the same tick, so it is the 3rd or 4th call (the other freed slot's step may leave
+    // first, since the small run's first step also commits its run-start).
+    expect(callOrder.indexOf("small")).toBeGreaterThanOrEqual(2);
+    expect(callOrder.indexOf("small")).toBeLessThan(4);
+  });
+
   it("two processes driving one run: one finishes it, the other stops with a clear error", async () => {
     const models = scriptedModels((r) => (r.schema ? JSON.stringify({ title: "T" }) : "d"), {
       latencyMs: 50,
