@@ -232,6 +232,7 @@ function recordEnd(
       usage: response.usage,
       ...(response.costUsd !== undefined ? { costUsd: response.costUsd } : {}),
       durationMs: scope.deps.now() - call.startedMs,
+      ...(response.cacheHit ? { cacheHit: true } : {}),
     },
   ]);
   return response;

@@ -115,6 +115,8 @@ export interface ModelCallEndEvent extends EventBase {
   readonly usage?: EventUsage;
   readonly costUsd?: number;
   readonly durationMs: number;
+  /** Answered from the response cache: no provider call was made, and the spend ledger has no row. */
+  readonly cacheHit?: true;
 }
 
 export interface ToolCallStartEvent extends EventBase {

@@ -96,6 +96,8 @@ describe("budgets, cache and quorum costs", () => {
     const second = await cli("run", workflowFile, "--db", db);
     expect(second.exitCode).toBe(1);
     const run2 = runIdOf(second.stdout);
+    // Calls made, as the ledger counts them, plus the cache's answer; the refused review was never sent.
+    expect(second.stdout).toContain("2 model calls (1 from the response cache) ·");
     // The cached brief is not sent again; the summary (not cached) is.
     expect(fake.requests.map((r) => r.model)).toEqual(["big-model", "small-model", "small-model"]);
 
@@ -110,8 +112,9 @@ describe("budgets, cache and quorum costs", () => {
         ["review", "error", undefined],
       ]);
       expect(ends[2]).toMatchObject({ error: { name: "BudgetExceededError", isRetryable: false } });
-      const brief = ends[0]! as { result?: { cacheHit?: boolean } };
+      const brief = ends[0]! as { result?: { cacheHit?: boolean }; cacheHit?: true };
       expect(brief.result?.cacheHit).toBe(true);
+      expect(brief.cacheHit).toBe(true);
     } finally {
       await store.close();
     }

@@ -70,6 +70,19 @@ describe("summarise", () => {
     expect(summary.text).toContain("forked from run r1");
   });
 
+  it("adds answers from the response cache, which make no call and have no ledger row", () => {
+    const [callStart, callEnd] = call("a", 5);
+    const events = [
+      { type: "run-start", workflowName: "wf", workflowHash: "h" },
+      callStart,
+      { ...callEnd, costUsd: 0, cacheHit: true },
+      ...call("b", 7),
+    ] as RunEvent[];
+    const summary = summarise("r2", run, events, [spend({})], []);
+    expect(summary).toMatchObject({ modelCalls: 2, cacheHits: 1, costUsd: 0.5 });
+    expect(summary.text).toContain("2 model calls (1 from the response cache) · 12 input");
+  });
+
   it("a run with no ledger rows (a dry run, a replay) counts its journal's calls", () => {
     const events = [
       { type: "run-start", workflowName: "wf", workflowHash: "h" },

@@ -11,6 +11,8 @@ export interface RunSummary {
   modelCalls: number;
   /** Calls whose process crashed or stopped before their cost was known (open or expired reservations). */
   cutOffCalls: number;
+  /** Calls answered from the response cache (counted in `modelCalls`). */
+  cacheHits: number;
   /** A fork: the run it reuses steps from. */
   forkedFrom?: string;
   dryRun: boolean;
@@ -43,6 +45,7 @@ export async function runSummary(store: Store, runId: string): Promise<RunSummar
 
 interface OwnJournal {
   calls: number;
+  cacheHits: number;
   costUsd: number;
   inputTokens: number;
   outputTokens: number;
@@ -53,7 +56,14 @@ interface OwnJournal {
 
 /** Tokens, cost and errors of this run's own journal: a fork's copied events belong to its source. */
 function ownJournal(events: readonly RunEvent[]): OwnJournal {
-  const own: OwnJournal = { calls: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, dryRun: false };
+  const own: OwnJournal = {
+    calls: 0,
+    cacheHits: 0,
+    costUsd: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    dryRun: false,
+  };
   let copied = 0;
   for (const event of events) {
     if (copied > 0) {
@@ -66,6 +76,7 @@ function ownJournal(events: readonly RunEvent[]): OwnJournal {
     }
     if (event.type === "model-call-end") {
       own.calls++;
+      if (event.cacheHit) own.cacheHits++;
       own.costUsd += event.costUsd ?? 0;
       own.inputTokens += event.usage?.inputTokens ?? 0;
       own.outputTokens += event.usage?.outputTokens ?? 0;
@@ -79,7 +90,8 @@ function ownJournal(events: readonly RunEvent[]): OwnJournal {
 /**
  * Calls and cost come from the spend ledger, like `quorum costs`, so the two always agree: a call cut
  * off by a crash or a stop counts there (its cost unknown), and a fork's reused steps count for the run
- * that paid for them. A run with no ledger rows (a dry run, a replay) counts its journal's calls.
+ * that paid for them; answers from the response cache (no provider call, no ledger row) are added from
+ * the journal. A run with no ledger rows (a dry run, a replay) counts its journal's calls.
  */
 export function summarise(
   runId: string,
@@ -90,7 +102,8 @@ export function summarise(
 ): RunSummary {
   const own = ownJournal(events);
   const cutOffCalls = ledger.filter((r) => r.status === "reserved" || r.outcome === "expired").length;
-  const modelCalls = ledger.length > 0 ? ledger.length : own.calls;
+  // Cache hits make no provider call, so the ledger has no row for them.
+  const modelCalls = ledger.length > 0 ? ledger.length + own.cacheHits : own.calls;
   const settledMicroUsd = ledger.reduce((sum, r) => sum + (r.status === "settled" ? r.costMicroUsd : 0), 0);
   const costUsd = ledger.length > 0 ? settledMicroUsd / 1_000_000 : own.costUsd;
   const latest = new Map<string, RunSummary["documents"][number]>();
@@ -104,7 +117,11 @@ export function summarise(
     });
   const documents = [...latest.values()];
   const status = run?.status ?? "unknown";
-  const cutOff = cutOffCalls > 0 ? ` (${cutOffCalls} cut off by a crash or stop: cost unknown)` : "";
+  const notes = [
+    ...(own.cacheHits > 0 ? [`${own.cacheHits} from the response cache`] : []),
+    ...(cutOffCalls > 0 ? [`${cutOffCalls} cut off by a crash or stop: cost unknown`] : []),
+  ];
+  const cutOff = notes.length > 0 ? ` (${notes.join("; ")})` : "";
   const lines = [
     `${status.toUpperCase()}${own.dryRun ? " (dry run: placeholder documents, no model was called)" : ""} · run ${runId}`,
     `${modelCalls} model call${modelCalls === 1 ? "" : "s"}${cutOff} · ${own.inputTokens} input + ${own.outputTokens} output tokens · $${costUsd.toFixed(4)}`,
@@ -129,6 +146,7 @@ export function summarise(
     outputTokens: own.outputTokens,
     modelCalls,
     cutOffCalls,
+    cacheHits: own.cacheHits,
     ...(own.forkedFrom ? { forkedFrom: own.forkedFrom } : {}),
     dryRun: own.dryRun,
     documents,
