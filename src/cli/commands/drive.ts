@@ -39,6 +39,8 @@ export async function driveAndReport(
       (text) => process.stdout.write(text),
     );
     const draw = tree;
+    // A resumed run starts from where its journal stands: steps done before show as done.
+    for (const entry of await open.store.readEvents(runId)) draw.onEvent(runId, entry.event, entry.atMs);
     open.runtime.deps.onEvent = (id, event) => {
       if (id === runId) draw.onEvent(id, event);
     };

@@ -57,13 +57,14 @@ export function liveTree(
   };
 
   return {
-    onEvent(_runId: string, event: RunEvent): void {
+    /** `atMs`: when it happened; a resumed run's journal is fed in first with its recorded times. */
+    onEvent(_runId: string, event: RunEvent, atMs: number = now()): void {
       const row = "stepId" in event ? rows.get(event.stepId) : undefined;
       if (!row) return;
       switch (event.type) {
         case "step-start":
           row.status = "running";
-          row.startedMs ??= now();
+          row.startedMs ??= atMs;
           row.endedMs = undefined;
           row.note = event.attempt > 1 ? `attempt ${event.attempt}` : undefined;
           break;
@@ -74,7 +75,7 @@ export function liveTree(
           break;
         case "step-end":
           row.status = "done";
-          row.endedMs = now();
+          row.endedMs = atMs;
           break;
         case "step-skip":
           row.status = "skipped";
@@ -83,7 +84,7 @@ export function liveTree(
         case "step-error":
           row.status = event.willRetry ? "retrying" : "failed";
           row.note = event.error.message.slice(0, 80);
-          if (!event.willRetry) row.endedMs = now();
+          if (!event.willRetry) row.endedMs = atMs;
           break;
         case "human-input-request":
           row.status = "waiting";
