@@ -55,9 +55,9 @@ export function decide(
         commands.push({ type: "skip-step", stepId: id, reason: `arbiter '${arbiterId}' never chose it` });
       continue;
     }
-    if (!step.awaitingRoutes.every((r) => done(state.steps.get(r)))) continue;
-    const deps = graph.dependencies.get(id) ?? [];
-    if (!deps.every((d) => done(state.steps.get(d)) || routeExempt(state, graph, arbiterId, d))) continue;
+    if (!allDone(state, graph, step.awaitingRoutes, undefined)) continue;
+    const deps = graph.dependencies.get(id);
+    if (deps !== undefined && !allDone(state, graph, deps, arbiterId)) continue;
     // A routed step's output is optional by design: its consumers run without it.
     const missing = graph.conditional.has(id)
       ? undefined
@@ -85,6 +85,21 @@ export function decide(
       });
   }
   return commands;
+}
+
+/**
+ * Every step of `ids` done (or exempt, for a routed step of `arbiterId`). A loop, not `every` with a
+ * closure: `decide` checks each pending step on every turn, and a long chain has many pending steps.
+ */
+function allDone(
+  state: EngineState,
+  graph: EngineGraph,
+  ids: readonly string[],
+  arbiterId: string | undefined,
+): boolean {
+  for (const id of ids)
+    if (!done(state.steps.get(id)) && !routeExempt(state, graph, arbiterId, id)) return false;
+  return true;
 }
 
 /**

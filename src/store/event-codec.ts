@@ -16,6 +16,9 @@ export interface EncodedEvent {
 
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
+/** Shared by every event without blobs (most of them): never mutated. */
+const noBlobs: readonly string[] = [];
+
 export function encodeEvents(
   runId: string,
   events: readonly RunEvent[],
@@ -39,7 +42,7 @@ function encodeEvent(runId: string, event: RunEvent, maxEventBytes: number): Enc
   const callKey = typeof loose.callKey === "string" ? loose.callKey : null;
   const blobs = Array.isArray(loose.blobs)
     ? loose.blobs.filter((b): b is string => typeof b === "string")
-    : [];
+    : noBlobs;
   // A small document's text is in the event itself: there is no blob to keep alive.
   if (event.type !== "document-version" || typeof event.content === "string")
     return { type: event.type, payload, callKey, blobs };

@@ -109,20 +109,26 @@ export class SqliteJournal {
     if (status !== null || wakeAtMs !== undefined)
       this.bump.run(atMs, status, wakeAtMs === undefined ? 0 : 1, wakeAtMs ?? null, runId);
     this.insertRows(runId, expectedNextSeq, encoded, atMs);
-    const refs = new Set<string>();
-    for (const event of encoded) for (const hash of event.blobs) refs.add(hash);
-    for (const hash of refs) this.insertRef.run(runId, hash);
+    // Most batches reference no blob: no set to build for them.
+    let refs: Set<string> | undefined;
+    for (const event of encoded) {
+      if (event.blobs.length === 0) continue;
+      refs ??= new Set();
+      for (const hash of event.blobs) refs.add(hash);
+    }
+    if (refs) for (const hash of refs) this.insertRef.run(runId, hash);
   }
 
-  /** The batch's event rows, MAX_ROWS per statement call. */
+  /** The batch's event rows, MAX_ROWS per statement call (plain loops: this runs on every commit). */
   private insertRows(runId: string, firstSeq: number, encoded: readonly EncodedEvent[], atMs: number): void {
     for (let start = 0; start < encoded.length; start += MAX_ROWS) {
-      const rows = encoded.slice(start, start + MAX_ROWS);
+      const end = Math.min(encoded.length, start + MAX_ROWS);
       const params: unknown[] = [];
-      rows.forEach((event, i) => {
-        params.push(runId, firstSeq + start + i, event.type, atMs, event.callKey, event.payload);
-      });
-      this.eventInsert(rows.length).run(params);
+      for (let i = start; i < end; i++) {
+        const event = encoded[i]!;
+        params.push(runId, firstSeq + i, event.type, atMs, event.callKey, event.payload);
+      }
+      this.eventInsert(end - start).run(params);
     }
   }
 
