@@ -230,10 +230,18 @@ async function driveJournal(
         return "failed";
       }
       const limit = deps.maxConcurrentSteps ?? 16;
-      const commands = decide(state, graph, Math.max(0, limit - inFlight.size));
+      const free = Math.max(0, limit - inFlight.size);
+      const commands = decide(state, graph, free);
       const starts: Array<{ stepId: string; attempt: number; round: number }> = [];
       let progressed = false;
+      /** Start and resume commands `decide` counted against `free` (a retry still to wait for is not). */
+      let counted = 0;
       for (const command of commands) {
+        if (
+          command.type === "resume-step" ||
+          (command.type === "start-step" && command.notBeforeMs === undefined)
+        )
+          counted++;
         if (command.type === "finish-run") {
           await writer.append(
             [
@@ -279,7 +287,11 @@ async function driveJournal(
           starts.map((s) => ({ type: "step-start" as const, stepId: s.stepId, attempt: s.attempt })),
         );
         launchAll(starts);
-        progressed = true;
+        // Decide again at once only if this decision may have stopped short of the schedule's end (it
+        // reached `free`). Otherwise it saw every pending step, and starting some changed nothing the
+        // others wait on (a started step is not done): deciding again would give the same commands,
+        // skipped for the same reasons (in flight, timer set, no slot). A long chain decided twice per step.
+        if (counted >= free) progressed = true;
       }
       if (progressed) continue;
       if (inFlight.size === 0 && timers.size === 0) {
