@@ -28,7 +28,7 @@ export function registerReplay(program: Command, io: Io): void {
         else {
           io.out(`replay of ${runId}: ${report.outcome} (recorded: ${report.originalStatus})`);
           io.out(
-            `${report.callsAnsweredFromJournal} model calls answered from the journal, ${report.unrecordedCalls} not in it (0 live calls made)`,
+            `${report.callsAnsweredFromJournal} model call${report.callsAnsweredFromJournal === 1 ? "" : "s"} answered from the journal, ${report.unrecordedCalls} not in it (0 live calls made)`,
           );
           for (const d of report.documents)
             io.out(`  ${d.identical ? "=" : "≠"} ${d.documentId} v${d.version}`);
