@@ -4,13 +4,13 @@
  * listing of that server. A call the journal does not have counts as unrecorded and fails.
  */
 import type {
-  JsonValue,
   Store,
   ToolCallEndEvent,
   ToolDefinition,
   ToolHost,
   ToolResult,
 } from "../spec/index.js";
+import { readResult } from "./recorded-results.js";
 
 export function replayToolHost(
   source: Store,
@@ -32,7 +32,7 @@ export function replayToolHost(
         name: end.error?.name ?? "Error",
         isRetryable: end.error?.isRetryable ?? true,
       });
-    return (await recorded(source, end.result, end.resultBlob)) as T;
+    return (await readResult((hash) => source.getBlob(hash), end, "tool call")) as T;
   };
   return {
     specificationVersion: "v1",
@@ -42,21 +42,14 @@ export function replayToolHost(
         (e) => e.tool === `${server.id}:tools/list` && e.outcome === "ok",
       );
       return listing
-        ? (await recorded<{ tools: ToolDefinition[] }>(source, listing.result, listing.resultBlob)).tools
+        ? (
+            (await readResult((hash) => source.getBlob(hash), listing, "tool call")) as unknown as {
+              tools: ToolDefinition[];
+            }
+          ).tools
         : [];
     },
     callTool: (_server, _tool, _args, options) => answer<ToolResult>(options?.callKey),
     close: async () => {},
   };
-}
-
-async function recorded<T>(
-  store: Store,
-  result: JsonValue | undefined,
-  blob: string | undefined,
-): Promise<T> {
-  if (result !== undefined) return result as unknown as T;
-  const bytes = blob ? await store.getBlob(blob) : undefined;
-  if (!bytes) throw new Error("a recorded tool call result is missing from the store");
-  return JSON.parse(Buffer.from(bytes).toString("utf8")) as T;
 }

@@ -8,6 +8,7 @@
 import type { JsonValue, ModelClient, ModelResponse, RunRecord, Store } from "../spec/index.js";
 import { RunNotFoundError } from "./errors.js";
 import { loadPinned } from "./pinned.js";
+import { readResult } from "./recorded-results.js";
 import { collectRecords } from "./replay-records.js";
 import { replayToolHost } from "./replay-tools.js";
 import { Runtime } from "./runtime.js";
@@ -81,7 +82,8 @@ export async function replayRun(
           name: end.error?.name ?? "Error",
           isRetryable: end.error?.isRetryable ?? true,
         });
-      return (await recordedResult(source, end.result, end.resultBlob)) as unknown as ModelResponse;
+      const getBlob = (hash: string) => source.getBlob(hash);
+      return (await readResult(getBlob, end, "model call")) as unknown as ModelResponse;
     },
   };
   const toolCounters = { answered: 0, unrecorded: 0 };
@@ -163,15 +165,4 @@ async function compareRun(
       documents.every((d) => d.identical) &&
       replayed.size === documents.length,
   };
-}
-
-async function recordedResult(
-  store: Store,
-  result: JsonValue | undefined,
-  blob: string | undefined,
-): Promise<JsonValue> {
-  if (result !== undefined) return result;
-  const bytes = blob ? await store.getBlob(blob) : undefined;
-  if (!bytes) throw new Error("a recorded model call result is missing from the store");
-  return JSON.parse(Buffer.from(bytes).toString("utf8")) as JsonValue;
 }

@@ -20,13 +20,11 @@ import { CallDeclarations } from "./call-declarations.js";
 import { runChild } from "./child-run.js";
 import { modelChooser } from "./choose-models.js";
 import { callKeyHasher } from "./hash.js";
+import { inlineResultBytes, type RecordedResult, readResult, storeResult } from "./recorded-results.js";
 import { type RunData, readDocumentText, runData } from "./run-data.js";
 import { recordSecurityEvent } from "./security-events.js";
 import { makeToolCalls } from "./tool-calls.js";
 import type { RunScope } from "./types.js";
-
-/** Results larger than this go to a blob instead of inline in the event. */
-const inlineResultBytes = 32 * 1024;
 
 /** A text answer without tool calls, far below the inline limit even with its usage and trace. */
 const surelySmall = (response: ModelResponse): boolean =>
@@ -84,7 +82,7 @@ export function makeStepContext(scope: RunScope, step: Step, attempt: number, ro
         const callNumber = ++calls;
         const callKey = declarations.keyFor(callNumber, request) ?? keyOf(callNumber, request);
         const recorded = index.callEnds.get(callKey);
-        if (recorded) return recordedResponse(scope, recorded.result, recorded.resultBlob);
+        if (recorded) return recordedResponse(scope, recorded);
         const model = request.models[0] ?? "auto";
         // Durable before the request leaves: every paid call has a trace in the journal, even after a crash.
         // An announced call's start is its batch declaration (`model-call-batch-start`), durable first.
@@ -203,16 +201,17 @@ function recordAnswer(
   const json = surelySmall(response) ? undefined : JSON.stringify(result);
   if (json === undefined || json.length <= inlineResultBytes)
     return recordEnd(scope, call, response, undefined);
-  return scope.deps.store
-    .putBlob(Buffer.from(json, "utf8"))
-    .then((blob) => recordEnd(scope, call, response, blob));
+  return storeResult(response, json, (bytes) => scope.deps.store.putBlob(bytes)).then((stored) =>
+    recordEnd(scope, call, response, stored),
+  );
 }
 
 function recordEnd(
   scope: RunScope,
   call: CallInFlight,
   response: ModelResponse,
-  blob: string | undefined,
+  /** Where a large result went (blobs already stored); undefined: inline. */
+  stored: (RecordedResult & { blobs: string[] }) | undefined,
 ): ModelResponse {
   const { step, attempt, callKey } = call;
   const downgrade = response.budgetDowngrade;
@@ -228,7 +227,7 @@ function recordEnd(
       callKey,
       model: response.model,
       outcome: "ok",
-      ...(blob ? { resultBlob: blob, blobs: [blob] } : { result: response as unknown as JsonValue }),
+      ...(stored ?? { result: response as unknown as JsonValue }),
       usage: response.usage,
       ...(response.costUsd !== undefined ? { costUsd: response.costUsd } : {}),
       durationMs: scope.deps.now() - call.startedMs,
@@ -291,13 +290,7 @@ function modelCallContext(scope: RunScope, step: Step, attempt: number): ModelCa
   };
 }
 
-async function recordedResponse(
-  scope: RunScope,
-  result: JsonValue | undefined,
-  blob: string | undefined,
-): Promise<ModelResponse> {
-  if (result !== undefined) return result as unknown as ModelResponse;
-  const bytes = blob ? await scope.deps.store.getBlob(blob) : undefined;
-  if (!bytes) throw new Error("a recorded model call result is missing from the store");
-  return JSON.parse(Buffer.from(bytes).toString("utf8")) as ModelResponse;
+async function recordedResponse(scope: RunScope, recorded: RecordedResult): Promise<ModelResponse> {
+  const getBlob = (hash: string) => scope.deps.store.getBlob(hash);
+  return (await readResult(getBlob, recorded, "model call")) as unknown as ModelResponse;
 }

@@ -13,10 +13,8 @@ import type { JsonValue, Step, ToolDefinition, ToolResult, ToolServerSpec } from
 import type { StepContext } from "../steps/types.js";
 import { WorkflowNotRunnableError } from "./errors.js";
 import { sha256, stableStringify } from "./hash.js";
+import { inlineResultBytes, readResult } from "./recorded-results.js";
 import type { RunScope } from "./types.js";
-
-/** Results larger than this go to a blob instead of inline in the event. */
-const inlineResultBytes = 32 * 1024;
 
 /**
  * The declaration of `server`: the workflow's own `tools:` first (started in the workflow file's
@@ -66,7 +64,8 @@ export function makeToolCalls(
   ): Promise<T> {
     const callKey = sha256(stableStringify(keyed));
     const recorded = index.toolCallEnds.get(callKey);
-    if (recorded) return recordedResult<T>(scope, recorded.result, recorded.resultBlob);
+    if (recorded)
+      return readResult((hash) => scope.deps.store.getBlob(hash), recorded, "tool call") as Promise<T>;
     await writer.append([{ type: "tool-call-start", stepId: step.id, attempt, callKey, tool: name }]);
     const startedMs = deps.now();
     try {
@@ -134,15 +133,4 @@ export function makeToolCalls(
       );
     },
   };
-}
-
-async function recordedResult<T>(
-  scope: RunScope,
-  result: JsonValue | undefined,
-  blob: string | undefined,
-): Promise<T> {
-  if (result !== undefined) return result as unknown as T;
-  const bytes = blob ? await scope.deps.store.getBlob(blob) : undefined;
-  if (!bytes) throw new Error("a recorded tool call result is missing from the store");
-  return JSON.parse(Buffer.from(bytes).toString("utf8")) as T;
 }

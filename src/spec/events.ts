@@ -111,6 +111,11 @@ export interface ModelCallEndEvent extends EventBase {
   /** The recorded result (inline when small; otherwise `resultBlob`). */
   readonly result?: JsonValue;
   readonly resultBlob?: string;
+  /**
+   * A large answer's text, in a blob of its own (the result then has no `text`): a document made of
+   * exactly that text is the same content-addressed blob, so it is stored once.
+   */
+  readonly resultTextBlob?: string;
   readonly error?: EventError;
   readonly usage?: EventUsage;
   readonly costUsd?: number;

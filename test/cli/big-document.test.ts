@@ -1,9 +1,10 @@
 /**
  * A 50 MB document end to end (issue 3: "a 50 MB document must work"): a model answers 50 MB over
- * real HTTP (the fake provider), the run journals it as content-addressed blobs, `docs` lists it,
+ * real HTTP (the fake provider), the run journals it as one content-addressed blob (the answer's text
+ * and the document are the same bytes), `docs` lists it,
  * `docs export` writes it back byte for byte, and `replay` reproduces it from the journal alone.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -51,6 +52,14 @@ it("runs, lists, exports byte for byte and replays a 50 MB document", { timeout:
   expect(run.exitCode, run.stderr).toBe(0);
   const summary = JSON.parse(run.stdout) as { runId: string; documents: Array<{ sizeBytes: number }> };
   expect(summary.documents.map((d) => d.sizeBytes)).toEqual([big.length]);
+
+  // Stored once: the answer's text and the document made of it are one content-addressed blob.
+  const dbFile = join(dir, "q.db");
+  const storedBytes = [dbFile, `${dbFile}-wal`].reduce(
+    (n, f) => n + (existsSync(f) ? statSync(f).size : 0),
+    0,
+  );
+  expect(storedBytes).toBeLessThan(big.length * 1.2);
 
   const listed = await cli("docs", summary.runId, "--db", db);
   expect(listed.stdout).toContain(`${big.length} bytes`);
