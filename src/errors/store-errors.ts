@@ -108,3 +108,16 @@ export class StoreUrlError extends TypeError {
   override name = "StoreUrlError";
   readonly isUserError = true;
 }
+
+/**
+ * The store itself failing (unreachable, locked past its busy timeout, a full disk, a damaged file),
+ * wherever it surfaces: by class, by name (an error that crossed a module boundary) or as the cause of an
+ * error that wraps it. Such an error is never a step's or a call's own failure, to be retried or skipped:
+ * the run stops where its journal stands and is resumed once the store is back.
+ */
+export function isStoreFailure(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++)
+    if (e instanceof StoreUnavailableError || e instanceof StoreCorruptError) return true;
+    else if (e.name === "StoreUnavailableError" || e.name === "StoreCorruptError") return true;
+  return false;
+}

@@ -4,7 +4,7 @@
  * own failure: that becomes a `step-error` event (with a retry time when retries remain).
  */
 import { compileSchema, evaluateExpression, formatSchemaErrors, truthy } from "../definition/index.js";
-import { StoreCorruptError, StoreUnavailableError } from "../errors/index.js";
+import { isStoreFailure } from "../errors/index.js";
 import type { DocumentRef, GateVerdict, JsonValue, RunEvent, Step, Workflow } from "../spec/index.js";
 import { lookupPath } from "../steps/index.js";
 import { StepWaitingError } from "./budget-approval.js";
@@ -86,7 +86,7 @@ export async function executeStep(
     // The store failing under the step (a full disk while writing an answer's blob, a lock held too
     // long, a database gone) is not the step's failure: retrying it would spend the step's retries and
     // fail the run for good. It stops the run where its journal stands, to be resumed (run-driver.ts).
-    if (error instanceof StoreUnavailableError || error instanceof StoreCorruptError) throw error;
+    if (isStoreFailure(error)) throw error;
     if (!scope.signal.aborted && attemptSignal.aborted)
       return fail(
         {

@@ -3,13 +3,7 @@
  * recorded run, no server is started. The pre-run check (which has no key) gets the run's recorded
  * listing of that server. A call the journal does not have counts as unrecorded and fails.
  */
-import type {
-  Store,
-  ToolCallEndEvent,
-  ToolDefinition,
-  ToolHost,
-  ToolResult,
-} from "../spec/index.js";
+import type { Store, ToolCallEndEvent, ToolDefinition, ToolHost, ToolResult } from "../spec/index.js";
 import { readResult } from "./recorded-results.js";
 
 export function replayToolHost(

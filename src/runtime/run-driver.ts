@@ -336,6 +336,10 @@ async function driveJournal(
     }
     controller.abort(error);
     await Promise.allSettled(inFlight.values());
+    // What the other steps queued before they settled (a call's end, paid for) commits now, or fails
+    // with the store: never after this drive has returned, where a resume would find the journal
+    // moving under it and stop as if another process drove the run.
+    await writer.drain();
     throw error;
   } finally {
     clearInterval(watcher);

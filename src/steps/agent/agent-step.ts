@@ -8,6 +8,7 @@
  * so starts no server): the stub answers at once with a schema-valid placeholder.
  */
 import { renderTemplate } from "../../definition/index.js";
+import { isStoreFailure } from "../../errors/index.js";
 import type { AgentStep, ModelMessage, ModelRequest } from "../../spec/index.js";
 import { lookupPath } from "../lookup.js";
 import { maxRepairs } from "../model/model-step.js";
@@ -31,7 +32,7 @@ export const agentStep: StepExecutor = {
       try {
         catalog = await resolveTools(step.tools, (server) => context.listTools(server));
       } catch (error) {
-        if (context.signal.aborted) throw error;
+        if (context.signal.aborted || isStoreFailure(error)) throw error;
         const err = error as Error & { isRetryable?: boolean };
         return fail(err.name || "ToolError", `step '${step.id}': ${err.message}`, err.isRetryable ?? false);
       }
@@ -62,7 +63,7 @@ export const agentStep: StepExecutor = {
         try {
           messages.push(await runToolCalls(context, catalog, calls));
         } catch (error) {
-          if (context.signal.aborted) throw error;
+          if (context.signal.aborted || isStoreFailure(error)) throw error;
           const err = error as Error & { isRetryable?: boolean };
           return fail(err.name || "ToolError", `step '${step.id}': ${err.message}`, err.isRetryable ?? true);
         }

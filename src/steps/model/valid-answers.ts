@@ -10,6 +10,7 @@
  * which call finishes first, so a resumed attempt finds every recorded call under the same key
  * and pays for none of them twice. The cost: a re-ask waits for the slowest call of its phase.
  */
+import { isStoreFailure } from "../../errors/index.js";
 import type { ModelRequest } from "../../spec/index.js";
 import type { StepContext } from "../types.js";
 import { maxRepairs } from "./model-step.js";
@@ -93,7 +94,9 @@ export async function askValid(
               });
             },
             (error: unknown) => {
-              if (context.signal.aborted) throw error;
+              // The store failing under a call (its ledger, its blob) is not this answer's failure: an
+              // item skipped or a member dropped for it would lose a paid answer. It stops the run.
+              if (context.signal.aborted || isStoreFailure(error)) throw error;
               const err = error as Error & { isRetryable?: boolean };
               settle(index, {
                 ok: false,
