@@ -48,7 +48,9 @@ export async function readResult(
   recorded: RecordedResult,
   what: string,
 ): Promise<JsonValue> {
-  const base = recorded.result ?? (await readJson(getBlob, recorded.resultBlob, what));
+  // `!== undefined`, not `??`: a recorded result may be `null` (a tool that answered null).
+  const base =
+    recorded.result !== undefined ? recorded.result : await readJson(getBlob, recorded.resultBlob, what);
   if (recorded.resultTextBlob === undefined) return base;
   const text = await getBlob(recorded.resultTextBlob);
   if (!text) throw missing(what);

@@ -7,7 +7,15 @@ const end = (stepId: string): RunEvent => ({ type: "step-end", stepId, attempt: 
 
 describe("unfinishedStepStarts", () => {
   it("finds the steps started and not finished: what was in flight when the run stopped", () => {
-    const journal = [start("a"), end("a"), start("b"), start("c"), start("b", 2)];
+    const waits = {
+      type: "human-input-request",
+      requestId: "q1",
+      stepId: "d",
+      kind: "approval",
+      prompt: "ok?",
+    } as RunEvent;
+    const journal = [start("a"), end("a"), start("b"), start("c"), start("b", 2), start("d"), waits];
+    // d waits for a person: once answered it starts again by itself, so it is not "resumed".
     expect(unfinishedStepStarts(journal)).toEqual([start("b", 2), start("c")]);
   });
 });

@@ -6,14 +6,21 @@ import pc from "picocolors";
 import type { RunEvent, StepStartEvent } from "../../spec/index.js";
 
 /**
- * The `step-start` of every step the journal shows started and not finished: what was in flight when
- * the run last stopped (a crash, Ctrl-C, a store failure), which goes on when it is driven again.
+ * The `step-start` of every step the journal shows started, not finished and not waiting: what was in
+ * flight when the run last stopped (a crash, Ctrl-C, a store failure), which goes on when it is driven
+ * again. A step waiting for a person or a child run is not: once answered it starts again on its own.
  */
 export function unfinishedStepStarts(events: readonly RunEvent[]): StepStartEvent[] {
   const open = new Map<string, StepStartEvent>();
   for (const event of events) {
     if (event.type === "step-start") open.set(event.stepId, event);
-    else if (event.type === "step-end" || event.type === "step-error" || event.type === "step-skip")
+    else if (
+      event.type === "step-end" ||
+      event.type === "step-error" ||
+      event.type === "step-skip" ||
+      event.type === "human-input-request" ||
+      event.type === "child-run-wait"
+    )
       open.delete(event.stepId);
   }
   return [...open.values()];
@@ -38,7 +45,7 @@ export function progressPrinter(print: (line: string) => void, now: () => number
     }
     child(runId, event);
   };
-  /** Steps started before this process took the run (in flight at a crash, or waiting for an answer): printed as resumed, timed from now. */
+  /** Steps in flight when the run stopped, going on in this process: printed as resumed, timed from now. */
   const resume = (runId: string, starts: readonly StepStartEvent[]): void => {
     root ??= runId;
     for (const start of starts) own(runId, start, "resumed");

@@ -53,6 +53,25 @@ describe("summarise", () => {
     expect(summary.text).toContain("4 model calls (2 cut off by a crash or stop: cost unknown) · 100 input");
   });
 
+  it("an open reservation of a run being driven is a call in flight, not one cut off", () => {
+    const running = { ...run, status: "running" } as RunRecord;
+    const ledger = [spend({}), spend({ status: "reserved", outcome: undefined, costMicroUsd: 0 })];
+    const summary = summarise("r2", running, [], ledger, []);
+    expect(summary).toMatchObject({ modelCalls: 2, cutOffCalls: 0 });
+    expect(summary.text).toContain("2 model calls (1 in flight) ·");
+  });
+
+  it("a call its budget refused was never sent: not counted", () => {
+    const [callStart, callEnd] = call("a", 0);
+    const refused = { ...callEnd, outcome: "error", error: { name: "BudgetExceededError", message: "over" } };
+    const events = [
+      { type: "run-start", workflowName: "wf", workflowHash: "h" },
+      callStart,
+      refused,
+    ] as RunEvent[];
+    expect(summarise("r2", run, events, [], []).modelCalls).toBe(0);
+  });
+
   it("a fork's reused calls count for the run that paid for them", () => {
     const events = [
       {

@@ -74,7 +74,8 @@ function ownJournal(events: readonly RunEvent[]): OwnJournal {
       own.forkedFrom = event.forkedFrom.runId;
       copied = event.forkedFrom.reusedEvents;
     }
-    if (event.type === "model-call-end") {
+    // A call its budget refused was never sent (and has no ledger row).
+    if (event.type === "model-call-end" && event.error?.name !== "BudgetExceededError") {
       own.calls++;
       if (event.cacheHit) own.cacheHits++;
       own.costUsd += event.costUsd ?? 0;
@@ -101,7 +102,13 @@ export function summarise(
   versions: readonly DocumentVersionRecord[],
 ): RunSummary {
   const own = ownJournal(events);
-  const cutOffCalls = ledger.filter((r) => r.status === "reserved" || r.outcome === "expired").length;
+  // An open reservation is a call in flight while the run is driven; otherwise its process stopped
+  // before the call's cost was known (as is one that expired).
+  const live = run?.status === "running" || run?.status === "pending";
+  const inFlightCalls = live ? ledger.filter((r) => r.status === "reserved").length : 0;
+  const cutOffCalls = ledger.filter(
+    (r) => r.outcome === "expired" || (r.status === "reserved" && !live),
+  ).length;
   // Cache hits make no provider call, so the ledger has no row for them.
   const modelCalls = ledger.length > 0 ? ledger.length + own.cacheHits : own.calls;
   const settledMicroUsd = ledger.reduce((sum, r) => sum + (r.status === "settled" ? r.costMicroUsd : 0), 0);
@@ -119,6 +126,7 @@ export function summarise(
   const status = run?.status ?? "unknown";
   const notes = [
     ...(own.cacheHits > 0 ? [`${own.cacheHits} from the response cache`] : []),
+    ...(inFlightCalls > 0 ? [`${inFlightCalls} in flight`] : []),
     ...(cutOffCalls > 0 ? [`${cutOffCalls} cut off by a crash or stop: cost unknown`] : []),
   ];
   const cutOff = notes.length > 0 ? ` (${notes.join("; ")})` : "";
