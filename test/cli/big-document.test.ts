@@ -4,17 +4,18 @@
  * and the document are the same bytes), `docs` lists it,
  * `docs export` writes it back byte for byte, and `replay` reproduces it from the journal alone.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type FakeProvider, startFakeProvider } from "../../src/testing/fake-provider/index.js";
+import { writeFakeProviderProject } from "../support/fake-provider-project.js";
 import { cli } from "./run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "quorum-big-"));
 const db = `sqlite:${join(dir, "q.db")}`;
-const config = join(dir, "quorum.config.yaml");
-const workflow = join(dir, "workflow.yaml");
+let workflow: string;
+let config: string;
 const savedEnv = { ...process.env };
 // 50 MB and a little more, not a multiple of any chunk size.
 const big = `# Big\n\n${"lorem ipsum dolor sit amet, ".repeat(1_872_500)}end`;
@@ -24,10 +25,9 @@ beforeAll(async () => {
   fake = await startFakeProvider();
   // Streamed in 1 MB deltas (the default 8 characters would make millions of SSE events).
   fake.script(() => ({ type: "text", text: big, chunkChars: 1_000_000 }));
-  mkdirSync(join(dir, "prompts"));
-  writeFileSync(join(dir, "prompts/report.md"), "Write the full report.");
-  writeFileSync(
-    workflow,
+  ({ workflow, config } = writeFakeProviderProject(
+    dir,
+    fake.baseURL,
     `quorum: 1
 name: big
 documents: { report: { format: markdown } }
@@ -35,8 +35,10 @@ defaults: { models: [openai/gpt-4o-mini] }
 steps:
   - { id: report, kind: model, prompt: prompts/report.md, outputs: [report] }
 `,
-  );
-  writeFileSync(config, `quorum: 1\nproviders:\n  openai: { baseURL: "${fake.baseURL}" }\n`);
+    {
+      "prompts/report.md": "Write the full report.",
+    },
+  ));
   process.env.OPENAI_API_KEY = "sk-fake-big-0001";
 });
 

@@ -5,21 +5,22 @@
  * to the fake provider; the lock is a real second connection.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openStore } from "../../src/store/index.js";
 import { type FakeProvider, startFakeProvider } from "../../src/testing/fake-provider/index.js";
+import { writeFakeProviderProject } from "../support/fake-provider-project.js";
 import { cli } from "./run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "quorum-locked-"));
 const dbPath = join(dir, "q.db");
 // Writes give up after 300 ms of waiting for the lock, so the test does not sit out the 5 s default.
 const db = `sqlite:${dbPath}?busy_timeout_ms=300`;
-const config = join(dir, "quorum.config.yaml");
-const workflow = join(dir, "workflow.yaml");
+let workflow: string;
+let config: string;
 const savedEnv = { ...process.env };
 let fake: FakeProvider;
 
@@ -32,11 +33,9 @@ beforeAll(async () => {
       ? { type: "text", text: "# Draft\n\nfirst", latencyMs: 1_500 }
       : { type: "text", text: `# Text ${calls}\n\nmore` },
   );
-  mkdirSync(join(dir, "prompts"));
-  writeFileSync(join(dir, "prompts/draft.md"), "Write a draft.");
-  writeFileSync(join(dir, "prompts/review.md"), "Review {{ documents.draft }}.");
-  writeFileSync(
-    workflow,
+  ({ workflow, config } = writeFakeProviderProject(
+    dir,
+    fake.baseURL,
     `quorum: 1
 name: locked
 documents: { draft: { format: markdown }, review: { format: markdown } }
@@ -45,8 +44,8 @@ steps:
   - { id: draft, kind: model, prompt: prompts/draft.md, outputs: [draft] }
   - { id: review, kind: model, prompt: prompts/review.md, inputs: [draft], outputs: [review] }
 `,
-  );
-  writeFileSync(config, `quorum: 1\nproviders:\n  openai: { baseURL: "${fake.baseURL}" }\n`);
+    { "prompts/draft.md": "Write a draft.", "prompts/review.md": "Review {{ documents.draft }}." },
+  ));
   process.env.OPENAI_API_KEY = "sk-fake-locked-0001";
 });
 
