@@ -84,6 +84,12 @@ async function driveJournal(
     apply(state, entry.event, graph);
     index.add(entry.event);
   }
+  const resumed = inFlightSteps(state);
+  deps.onDriveStart?.(
+    runId,
+    entries,
+    resumed.map((step) => ({ stepId: step.id, attempt: step.attempt })),
+  );
   if (state.runStatus !== "running") return state.runStatus;
 
   const writer = new JournalWriter(
@@ -200,9 +206,7 @@ async function driveJournal(
     // Children this run waits on that stopped waiting while nobody woke it (a crash in between).
     const childResumes = await dueChildResumes(deps, index);
     if (childResumes.length > 0) await writer.append(childResumes);
-    launchAll(
-      inFlightSteps(state).map((step) => ({ stepId: step.id, attempt: step.attempt, round: step.round })),
-    );
+    launchAll(resumed.map((step) => ({ stepId: step.id, attempt: step.attempt, round: step.round })));
 
     const deadlineAtMs = pinned.deadlineAtMs;
     if (deadlineAtMs !== undefined)

@@ -1,6 +1,7 @@
 import type { EngineState, RoutingMode } from "../engine/index.js";
 import type {
   HumanInputResponseEvent,
+  JournalEntry,
   ModelClient,
   RouteDecisionEvent,
   RunEvent,
@@ -32,6 +33,16 @@ export interface RuntimeDeps {
   retryDelayMs?: (attempt: number) => number;
   /** Called with every durable event (progress output, metrics). */
   onEvent?: (runId: string, event: RunEvent) => void;
+  /**
+   * Called once as a drive begins, before anything runs: the journal as the drive found it, and the
+   * steps in flight when the run last stopped (a crash, Ctrl-C, a store failure), which it now goes on
+   * with. A progress display starts from there instead of reading and interpreting the journal again.
+   */
+  onDriveStart?: (
+    runId: string,
+    journal: readonly JournalEntry[],
+    resumed: ReadonlyArray<{ readonly stepId: string; readonly attempt: number }>,
+  ) => void;
   onInternalError?: (runId: string, error: unknown) => void;
   cancelPollMs?: number;
   /** Replay: the recorded answer to a human-input request, given at once instead of waiting. */

@@ -96,6 +96,8 @@ it("a run whose store stays locked stops with the way back (exit 1); resume fini
 
   const resumed = await cli("resume", runId!, "--db", db, "--config", config);
   expect(resumed.exitCode, resumed.stderr).toBe(0);
+  // The draft was in flight when the run stopped: it goes on, and says so.
+  expect(resumed.stdout).toContain("▶ draft (resumed)\n");
   // The draft's answer never reached the journal, so it was in flight at the stop and ran again, once.
   expect(fake.requests.length).toBe(3);
   expect(resumed.stdout).toContain("3 model calls (1 cut off by a crash or stop: cost unknown)");

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ModelClient } from "../../src/spec/index.js";
+import type { ModelClient, RunEvent } from "../../src/spec/index.js";
 import { scriptedModels } from "../../src/testing/index.js";
 import { type Harness, jsonSchema, loadTestWorkflow, storeEngines } from "./harness.js";
 
@@ -332,6 +332,35 @@ steps:
     // first, since the small run's first step also commits its run-start).
     expect(callOrder.indexOf("small")).toBeGreaterThanOrEqual(2);
     expect(callOrder.indexOf("small")).toBeLessThan(4);
+  });
+
+  it("tells onDriveStart the journal it found and the steps in flight it goes on with, not those waiting", async () => {
+    const models = scriptedModels((r) => (r.schema ? JSON.stringify({ title: "T" }) : "d"));
+    const workflow = loadTestWorkflow(chainYaml, chainFiles);
+    const seen: Array<{ events: number; resumed: unknown }> = [];
+    const runtime = h.runtime(models, {
+      onDriveStart: (_id, journal, resumed) => seen.push({ events: journal.length, resumed }),
+    });
+    const started = async (...after: RunEvent[]) => {
+      const run = await runtime.start(workflow, { topic: "x" });
+      const start = { type: "run-start", workflowName: workflow.name, workflowHash: run.workflowHash };
+      const events = [start, { type: "step-start", stepId: "outline", attempt: 2 }, ...after] as RunEvent[];
+      await h.store.appendEvents(run.id, 0, events, { status: "pending" });
+      return run.id;
+    };
+    // A crash while outline's attempt 2 ran: it goes on.
+    expect(await runtime.drive(await started())).toBe("succeeded");
+    expect(seen.at(-1)).toEqual({ events: 2, resumed: [{ stepId: "outline", attempt: 2 }] });
+    // outline waits for a person: nothing is in flight; once answered it starts again by itself.
+    const asked = {
+      type: "human-input-request",
+      requestId: "q1",
+      stepId: "outline",
+      kind: "answer",
+      prompt: "?",
+    };
+    expect(await runtime.drive(await started(asked as RunEvent))).toBe("waiting");
+    expect(seen.at(-1)).toEqual({ events: 3, resumed: [] });
   });
 
   it("two processes driving one run: one finishes it, the other stops with a clear error", async () => {

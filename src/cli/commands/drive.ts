@@ -6,7 +6,7 @@ import { loadPinnedWorkflow } from "../../runtime/index.js";
 import { CliError, exitCodes } from "../errors.js";
 import type { Io } from "../io.js";
 import { liveTree } from "../output/live-tree.js";
-import { progressPrinter, unfinishedStepStarts } from "../output/progress.js";
+import { progressPrinter } from "../output/progress.js";
 import { runSummary } from "../output/summary.js";
 import type { OpenRuntime } from "../runtime-context.js";
 
@@ -40,14 +40,15 @@ export async function driveAndReport(
     );
     const draw = tree;
     // A resumed run starts from where its journal stands: steps done before show as done.
-    for (const entry of await open.store.readEvents(runId)) draw.onEvent(runId, entry.event, entry.atMs);
+    open.runtime.deps.onDriveStart = (id, journal) => {
+      if (id === runId) for (const entry of journal) draw.onEvent(id, entry.event, entry.atMs);
+    };
     open.runtime.deps.onEvent = (id, event) => {
       if (id === runId) draw.onEvent(id, event);
     };
   } else if (!options.json) {
     const printer = progressPrinter((line) => io.out(line));
-    const journal = await open.store.readEvents(runId);
-    printer.resume(runId, unfinishedStepStarts(journal.map((e) => e.event)));
+    open.runtime.deps.onDriveStart = (id, _journal, resumed) => printer.resume(id, resumed);
     open.runtime.deps.onEvent = printer;
   }
   try {

@@ -3,52 +3,32 @@
  * end, with model, tokens, cost and elapsed time. Plain text on every terminal and in CI logs.
  */
 import pc from "picocolors";
-import type { RunEvent, StepStartEvent } from "../../spec/index.js";
-
-/**
- * The `step-start` of every step the journal shows started, not finished and not waiting: what was in
- * flight when the run last stopped (a crash, Ctrl-C, a store failure), which goes on when it is driven
- * again. A step waiting for a person or a child run is not: once answered it starts again on its own.
- */
-export function unfinishedStepStarts(events: readonly RunEvent[]): StepStartEvent[] {
-  const open = new Map<string, StepStartEvent>();
-  for (const event of events) {
-    if (event.type === "step-start") open.set(event.stepId, event);
-    else if (
-      event.type === "step-end" ||
-      event.type === "step-error" ||
-      event.type === "step-skip" ||
-      event.type === "human-input-request" ||
-      event.type === "child-run-wait"
-    )
-      open.delete(event.stepId);
-  }
-  return [...open.values()];
-}
+import type { RunEvent } from "../../spec/index.js";
 
 export function progressPrinter(print: (line: string) => void, now: () => number = Date.now) {
   const own = eventPrinter(print, now);
   const children = new Map<string, ReturnType<typeof eventPrinter>>();
   let root: string | undefined;
   // A `workflow` step's child run (id `<parent>.<step>.r<round>a<attempt>`) prints indented under it.
-  const printer = (runId: string, event: RunEvent): void => {
+  const printerOf = (runId: string): ReturnType<typeof eventPrinter> => {
     root ??= runId;
-    if (runId === root || !runId.startsWith(`${root}.`)) {
-      own(runId, event);
-      return;
-    }
-    const label = runId.slice(root.length + 1);
+    if (runId === root || !runId.startsWith(`${root}.`)) return own;
     let child = children.get(runId);
     if (!child) {
+      const label = runId.slice(root.length + 1);
       child = eventPrinter((line) => print(`  ${pc.dim(`${label} ›`)} ${line}`), now);
       children.set(runId, child);
     }
-    child(runId, event);
+    return child;
   };
-  /** Steps in flight when the run stopped, going on in this process: printed as resumed, timed from now. */
-  const resume = (runId: string, starts: readonly StepStartEvent[]): void => {
-    root ??= runId;
-    for (const start of starts) own(runId, start, "resumed");
+  const printer = (runId: string, event: RunEvent): void => printerOf(runId)(event);
+  /**
+   * Steps in flight when the run stopped, going on in this drive (`RuntimeDeps.onDriveStart`): printed
+   * as resumed and timed from now, since no new `step-start` comes for them.
+   */
+  const resume = (runId: string, steps: ReadonlyArray<{ stepId: string; attempt: number }>): void => {
+    const printStep = printerOf(runId);
+    for (const { stepId, attempt } of steps) printStep({ type: "step-start", stepId, attempt }, "resumed");
   };
   return Object.assign(printer, { resume });
 }
@@ -56,7 +36,7 @@ export function progressPrinter(print: (line: string) => void, now: () => number
 function eventPrinter(print: (line: string) => void, now: () => number) {
   const started = new Map<string, number>();
   const calls = new Map<string, { tokens: number; costUsd: number; model?: string }>();
-  return (_runId: string, event: RunEvent, note?: "resumed"): void => {
+  return (event: RunEvent, note?: "resumed"): void => {
     switch (event.type) {
       case "step-start": {
         started.set(event.stepId, now());
