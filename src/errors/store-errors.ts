@@ -117,7 +117,9 @@ export class StoreUrlError extends TypeError {
  */
 export function isStoreFailure(error: unknown): boolean {
   for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++)
-    if (e instanceof StoreUnavailableError || e instanceof StoreCorruptError) return true;
-    else if (e.name === "StoreUnavailableError" || e.name === "StoreCorruptError") return true;
+    if (storeFailures.has(e.name)) return true;
   return false;
 }
+
+/** By name: the classes set it, and it survives an error rebuilt across a boundary. */
+const storeFailures = new Set(["StoreUnavailableError", "StoreCorruptError"]);

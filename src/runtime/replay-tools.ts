@@ -26,7 +26,7 @@ export function replayToolHost(
         name: end.error?.name ?? "Error",
         isRetryable: end.error?.isRetryable ?? true,
       });
-    return (await readResult((hash) => source.getBlob(hash), end, "tool call")) as T;
+    return (await readResult(source, end, "tool call")) as T;
   };
   return {
     specificationVersion: "v1",
@@ -37,7 +37,7 @@ export function replayToolHost(
       );
       return listing
         ? (
-            (await readResult((hash) => source.getBlob(hash), listing, "tool call")) as unknown as {
+            (await readResult(source, listing, "tool call")) as unknown as {
               tools: ToolDefinition[];
             }
           ).tools

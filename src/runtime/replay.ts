@@ -82,8 +82,7 @@ export async function replayRun(
           name: end.error?.name ?? "Error",
           isRetryable: end.error?.isRetryable ?? true,
         });
-      const getBlob = (hash: string) => source.getBlob(hash);
-      return (await readResult(getBlob, end, "model call")) as unknown as ModelResponse;
+      return (await readResult(source, end, "model call")) as unknown as ModelResponse;
     },
   };
   const toolCounters = { answered: 0, unrecorded: 0 };

@@ -201,7 +201,7 @@ function recordAnswer(
   const json = surelySmall(response) ? undefined : JSON.stringify(result);
   if (json === undefined || json.length <= inlineResultBytes)
     return recordEnd(scope, call, response, undefined);
-  return storeResult(response, json, (bytes) => scope.deps.store.putBlob(bytes)).then((stored) =>
+  return storeResult(response, json, scope.deps.store).then((stored) =>
     recordEnd(scope, call, response, stored),
   );
 }
@@ -291,6 +291,5 @@ function modelCallContext(scope: RunScope, step: Step, attempt: number): ModelCa
 }
 
 async function recordedResponse(scope: RunScope, recorded: RecordedResult): Promise<ModelResponse> {
-  const getBlob = (hash: string) => scope.deps.store.getBlob(hash);
-  return (await readResult(getBlob, recorded, "model call")) as unknown as ModelResponse;
+  return (await readResult(scope.deps.store, recorded, "model call")) as unknown as ModelResponse;
 }

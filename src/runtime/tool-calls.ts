@@ -64,8 +64,7 @@ export function makeToolCalls(
   ): Promise<T> {
     const callKey = sha256(stableStringify(keyed));
     const recorded = index.toolCallEnds.get(callKey);
-    if (recorded)
-      return readResult((hash) => scope.deps.store.getBlob(hash), recorded, "tool call") as Promise<T>;
+    if (recorded) return readResult(scope.deps.store, recorded, "tool call") as Promise<T>;
     await writer.append([{ type: "tool-call-start", stepId: step.id, attempt, callKey, tool: name }]);
     const startedMs = deps.now();
     try {
