@@ -74,15 +74,20 @@ function group(records: readonly SpendRecord[], keyOf: (r: SpendRecord) => strin
     .sort((a, b) => b.costMicroUsd - a.costMicroUsd || a.key.localeCompare(b.key));
 }
 
+/** The sums of `records`: what `quorum costs` prints as its total, and a run's summary as its calls and cost. */
+export function costTotal(records: readonly SpendRecord[]): CostLine {
+  const total = emptyTally();
+  for (const record of records) add(total, record);
+  return line("total", total);
+}
+
 export function costReport(
   records: readonly SpendRecord[],
   statuses: ReadonlyMap<string, RunStatus>,
 ): CostReport {
-  const total = emptyTally();
-  for (const record of records) add(total, record);
   const workflowOf = new Map(records.map((r) => [r.runId, r.workflowName]));
   return {
-    total: line("total", total),
+    total: costTotal(records),
     byRun: group(records, (r) => r.runId).map((l) => {
       const status = statuses.get(l.key);
       return { ...l, workflowName: workflowOf.get(l.key)!, ...(status ? { status } : {}) };

@@ -1,5 +1,7 @@
 /** The end-of-run summary: status, calls, tokens, cost, documents and how to get them. */
+
 import type { DocumentVersionRecord, RunEvent, RunRecord, SpendRecord, Store } from "../../spec/index.js";
+import { costTotal } from "./costs.js";
 
 export interface RunSummary {
   runId: string;
@@ -105,14 +107,13 @@ export function summarise(
   // An open reservation is a call in flight while the run is driven; otherwise its process stopped
   // before the call's cost was known (as is one that expired).
   const live = run?.status === "running" || run?.status === "pending";
-  const inFlightCalls = live ? ledger.filter((r) => r.status === "reserved").length : 0;
-  const cutOffCalls = ledger.filter(
-    (r) => r.outcome === "expired" || (r.status === "reserved" && !live),
-  ).length;
+  const total = costTotal(ledger);
+  const open = ledger.filter((r) => r.status === "reserved").length;
+  const inFlightCalls = live ? open : 0;
+  const cutOffCalls = total.expiredCalls + (live ? 0 : open);
   // Cache hits make no provider call, so the ledger has no row for them.
-  const modelCalls = ledger.length > 0 ? ledger.length + own.cacheHits : own.calls;
-  const settledMicroUsd = ledger.reduce((sum, r) => sum + (r.status === "settled" ? r.costMicroUsd : 0), 0);
-  const costUsd = ledger.length > 0 ? settledMicroUsd / 1_000_000 : own.costUsd;
+  const modelCalls = total.calls > 0 ? total.calls + own.cacheHits : own.calls;
+  const costUsd = total.calls > 0 ? total.costUsd : own.costUsd;
   const latest = new Map<string, RunSummary["documents"][number]>();
   for (const d of versions)
     latest.set(d.documentId, {
