@@ -4,7 +4,7 @@
  */
 export { type BuiltInEstimate, type StepProfile, stepProfile } from "./defaults.js";
 export { estimateStep, type StepEstimateResult } from "./estimate.js";
-export { formatDurationMs, formatUsd } from "./format.js";
+export { formatDurationMs, formatUsd, plural } from "./format.js";
 export { type BackEdge, buildGraph, type DependencyEdge, type DependencyGraph } from "./graph.js";
 export { plan } from "./plan.js";
 export { mermaidIds, renderPlanMermaid } from "./render-mermaid.js";

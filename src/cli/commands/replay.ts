@@ -1,5 +1,6 @@
 /** `quorum replay RUN`: re-execute a run from its journal with zero live calls; exit 0 when identical. */
 import type { Command } from "commander";
+import { plural } from "../../planner/index.js";
 import { replayRun } from "../../runtime/index.js";
 import { builtinExecutors } from "../../steps/index.js";
 import { openStore } from "../../store/index.js";
@@ -28,7 +29,7 @@ export function registerReplay(program: Command, io: Io): void {
         else {
           io.out(`replay of ${runId}: ${report.outcome} (recorded: ${report.originalStatus})`);
           io.out(
-            `${report.callsAnsweredFromJournal} model call${report.callsAnsweredFromJournal === 1 ? "" : "s"} answered from the journal, ${report.unrecordedCalls} not in it (0 live calls made)`,
+            `${plural(report.callsAnsweredFromJournal, "model call")} answered from the journal, ${report.unrecordedCalls} not in it (0 live calls made)`,
           );
           for (const d of report.documents)
             io.out(`  ${d.identical ? "=" : "≠"} ${d.documentId} v${d.version}`);

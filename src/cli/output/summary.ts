@@ -1,5 +1,6 @@
 /** The end-of-run summary: status, calls, tokens, cost, documents and how to get them. */
 
+import { plural } from "../../planner/index.js";
 import type { DocumentVersionRecord, RunEvent, RunRecord, SpendRecord, Store } from "../../spec/index.js";
 import { costTotal } from "./costs.js";
 
@@ -133,7 +134,7 @@ export function summarise(
   const cutOff = notes.length > 0 ? ` (${notes.join("; ")})` : "";
   const lines = [
     `${status.toUpperCase()}${own.dryRun ? " (dry run: placeholder documents, no model was called)" : ""} · run ${runId}`,
-    `${modelCalls} model call${modelCalls === 1 ? "" : "s"}${cutOff} · ${own.inputTokens} input + ${own.outputTokens} output tokens · $${costUsd.toFixed(4)}`,
+    `${plural(modelCalls, "model call")}${cutOff} · ${own.inputTokens} input + ${own.outputTokens} output tokens · $${costUsd.toFixed(4)}`,
     ...(own.forkedFrom
       ? [`forked from run ${own.forkedFrom}: the calls of the steps it reuses are counted there`]
       : []),
