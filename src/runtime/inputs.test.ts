@@ -4,12 +4,11 @@ import { resolveInputs } from "./inputs.js";
 
 const workflowWith = (...inputs: InputSpec[]) =>
   ({ inputs: Object.fromEntries(inputs.map((i) => [i.id, i])) }) as unknown as Workflow;
-const list = (extra: Partial<InputSpec> = {}): InputSpec => ({
-  id: "tickets",
-  type: "list",
-  required: true,
-  ...extra,
-});
+/** A required input spec, unless `extra` says otherwise. */
+const input =
+  (id: string, type: InputSpec["type"]) =>
+  (extra: Partial<InputSpec> = {}): InputSpec => ({ id, type, required: true, ...extra });
+const list = input("tickets", "list");
 
 describe("resolveInputs: list inputs", () => {
   it("takes a JSON array as text (the CLI's --input name=@items.json) or as an array", () => {
@@ -58,12 +57,7 @@ describe("resolveInputs: list inputs", () => {
 });
 
 describe("resolveInputs: number inputs", () => {
-  const number = (extra: Partial<InputSpec> = {}): InputSpec => ({
-    id: "n",
-    type: "number",
-    required: true,
-    ...extra,
-  });
+  const number = input("n", "number");
 
   it("takes finite numbers, given as text or from the default", () => {
     expect(resolveInputs(workflowWith(number()), { n: "-2.5e3" }).inputs).toEqual({ n: -2500 });
@@ -83,12 +77,7 @@ describe("resolveInputs: number inputs", () => {
 });
 
 describe("resolveInputs: required text inputs", () => {
-  const idea = (extra: Partial<InputSpec> = {}): InputSpec => ({
-    id: "idea",
-    type: "string",
-    required: true,
-    ...extra,
-  });
+  const idea = input("idea", "string");
 
   it("refuses an empty or blank value for a required input, and keeps an optional one", () => {
     for (const given of ["", "   "])
